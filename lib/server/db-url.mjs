@@ -4,7 +4,7 @@ import path from "node:path";
 import fs from "node:fs";
 
 export function dataDir() {
-  return path.resolve(process.env.DATA_DIR || path.join(process.cwd(), "data"));
+  return path.resolve(/*turbopackIgnore: true*/ process.env.DATA_DIR || path.join(process.cwd(), "data"));
 }
 
 /** Returns a `file:` URL with an absolute path; creates the parent folder. */
@@ -13,7 +13,7 @@ export function databaseUrl() {
   let file;
   if (raw && raw.startsWith("file:")) {
     file = raw.slice("file:".length);
-    if (!path.isAbsolute(file)) file = path.resolve(process.cwd(), file);
+    if (!path.isAbsolute(file)) file = path.resolve(/*turbopackIgnore: true*/ process.cwd(), file);
   } else if (raw) {
     throw new Error(`DATABASE_URL must be a SQLite file: URL, got "${raw}"`);
   } else {

@@ -1,0 +1,130 @@
+import "server-only";
+import { NextResponse, type NextRequest } from "next/server";
+import type { z } from "zod";
+import { LOCALE_COOKIE, isLocale, localeFromAcceptLanguage, type Locale } from "@/lib/i18n/config";
+import { translate } from "@/lib/i18n/translate";
+import { SESSION_COOKIE, userFromSessionToken, type SessionUser } from "./auth";
+import { AppError } from "./errors";
+
+export const MAX_JSON_BYTES = 64 * 1024;
+
+export interface HandlerContext<I> {
+  req: NextRequest;
+  input: I;
+  user: SessionUser | null;
+  locale: Locale;
+  params: Record<string, string>;
+  ip: string;
+}
+
+interface HandlerOptions<S extends z.ZodType | undefined> {
+  /** Validates the JSON body (or nothing for GET/DELETE). */
+  schema?: S;
+  /** Require a signed-in user (default true). */
+  auth?: boolean;
+}
+
+export function requestLocale(req: NextRequest): Locale {
+  const c = req.cookies.get(LOCALE_COOKIE)?.value;
+  return isLocale(c) ? c : localeFromAcceptLanguage(req.headers.get("accept-language"));
+}
+
+export function clientIp(req: NextRequest): string {
+  // Behind a proxy the first X-Forwarded-For hop is the client; locally there is no proxy.
+  return req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || req.headers.get("x-real-ip") || "local";
+}
+
+export function isSecureRequest(req: NextRequest): boolean {
+  return req.nextUrl.protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
+}
+
+export function errorResponse(err: AppError, locale: Locale): NextResponse {
+  const fields = Object.fromEntries(Object.entries(err.fields).map(([k, key]) => [k, translate(locale, key, err.params)]));
+  return NextResponse.json(
+    { error: { code: err.code, message: translate(locale, err.messageKey, err.params), fields } },
+    { status: err.status, headers: err.headers },
+  );
+}
+
+function validationError(issues: z.core.$ZodIssue[]): AppError {
+  const fields: Record<string, string> = {};
+  for (const issue of issues) {
+    const path = issue.path.join(".") || "_";
+    if (!fields[path]) fields[path] = issue.message.startsWith("errors.") ? issue.message : "errors.invalidInput";
+  }
+  const first = Object.values(fields)[0] ?? "errors.invalidInput";
+  return new AppError("validation", first, { fields });
+}
+
+/** Rejects cross-site state changes: a browser always sends Origin on POST/PATCH/DELETE. */
+function checkSameOrigin(req: NextRequest) {
+  if (req.method === "GET" || req.method === "HEAD") return;
+  const origin = req.headers.get("origin");
+  if (!origin) return; // non-browser clients (curl, tests) send no Origin; cookies are SameSite=Lax anyway
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw new AppError("forbidden", "errors.crossSite");
+  }
+  if (originHost !== host) throw new AppError("forbidden", "errors.crossSite");
+}
+
+async function readJson(req: NextRequest): Promise<unknown> {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "DELETE") return undefined;
+  const type = req.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/json")) {
+    throw new AppError("unsupported_media_type", "errors.expectedJson");
+  }
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BYTES) throw new AppError("payload_too_large", "errors.bodyTooLarge", { params: { limit: "64 KB" } });
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new AppError("payload_too_large", "errors.bodyTooLarge", { params: { limit: "64 KB" } });
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "errors.malformedJson");
+  }
+}
+
+/**
+ * The one wrapper for every studio route handler: same-origin check, JSON parsing and zod
+ * validation, session lookup, and mapping of AppError to a JSON error in the user's language.
+ */
+export function handler<S extends z.ZodType | undefined = undefined>(
+  opts: HandlerOptions<S>,
+  fn: (ctx: HandlerContext<S extends z.ZodType ? z.output<S> : undefined>) => Promise<Response | unknown>,
+) {
+  return async (req: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
+    const locale = requestLocale(req);
+    try {
+      checkSameOrigin(req);
+      const user = await userFromSessionToken(req.cookies.get(SESSION_COOKIE)?.value);
+      if (opts.auth !== false && !user) throw new AppError("unauthenticated", "errors.signInRequired");
+      const body = await readJson(req);
+      let input: unknown = undefined;
+      if (opts.schema) {
+        const parsed = opts.schema.safeParse(body ?? {});
+        if (!parsed.success) throw validationError(parsed.error.issues);
+        input = parsed.data;
+      }
+      const params = (await context?.params) ?? {};
+      const result = await fn({
+        req,
+        input: input as S extends z.ZodType ? z.output<S> : undefined,
+        user,
+        locale,
+        params,
+        ip: clientIp(req),
+      });
+      if (result instanceof Response) return result;
+      return NextResponse.json(result ?? { ok: true });
+    } catch (err) {
+      if (err instanceof AppError) return errorResponse(err, locale);
+      console.error(`[api] ${req.method} ${req.nextUrl.pathname} failed:`, err);
+      return errorResponse(new AppError("internal", "errors.internal"), locale);
+    }
+  };
+}

@@ -1,0 +1,145 @@
+import "server-only";
+import type { z } from "zod";
+import { db } from "./db";
+import { AppError, notFound } from "./errors";
+import type { createProjectSchema, updateProjectSchema } from "@/lib/schemas/project";
+
+export type { ProjectStatusId as ProjectStatus } from "@/lib/workspace/status";
+import type { ProjectStatusId as ProjectStatus } from "@/lib/workspace/status";
+
+export interface ProjectSummary {
+  id: string;
+  name: string;
+  description: string;
+  scene: string;
+  modelType: string;
+  interfaces: string[];
+  status: ProjectStatus;
+  updatedAt: Date;
+  createdAt: Date;
+}
+
+function parseInterfaces(raw: string): string[] {
+  try {
+    const v = JSON.parse(raw);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+const summarySelect = {
+  id: true,
+  name: true,
+  description: true,
+  scene: true,
+  modelType: true,
+  interfaces: true,
+  updatedAt: true,
+  createdAt: true,
+  _count: { select: { modelVersions: true } },
+  datasets: { select: { _count: { select: { samples: true } } } },
+} as const;
+
+type SummaryRow = {
+  id: string;
+  name: string;
+  description: string;
+  scene: string;
+  modelType: string;
+  interfaces: string;
+  updatedAt: Date;
+  createdAt: Date;
+  _count: { modelVersions: number };
+  datasets: { _count: { samples: number } }[];
+};
+
+function toSummary(p: SummaryRow): ProjectSummary {
+  const samples = p.datasets.reduce((n, d) => n + d._count.samples, 0);
+  const status: ProjectStatus = p._count.modelVersions > 0 ? "trained" : samples > 0 ? "data-ready" : "no-data";
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    scene: p.scene,
+    modelType: p.modelType,
+    interfaces: parseInterfaces(p.interfaces),
+    status,
+    updatedAt: p.updatedAt,
+    createdAt: p.createdAt,
+  };
+}
+
+export async function listProjects(userId: string): Promise<ProjectSummary[]> {
+  const rows = await db.project.findMany({ where: { ownerId: userId }, orderBy: { updatedAt: "desc" }, select: summarySelect });
+  return rows.map(toSummary);
+}
+
+/**
+ * The only way to read a project by id: it must belong to the user. Someone else's project and a
+ * missing one look the same (404), so ids cannot be probed.
+ */
+export async function getOwnedProject(userId: string, projectId: string): Promise<ProjectSummary> {
+  if (typeof projectId !== "string" || projectId.length > 64) throw notFound();
+  const row = await db.project.findFirst({ where: { id: projectId, ownerId: userId }, select: summarySelect });
+  if (!row) throw notFound();
+  return toSummary(row);
+}
+
+function duplicateName(name: string) {
+  return new AppError("conflict", "errors.projectNameTaken", { params: { name }, fields: { name: "errors.projectNameTaken" } });
+}
+
+export async function createProject(userId: string, input: z.output<typeof createProjectSchema>): Promise<ProjectSummary> {
+  const clash = await db.project.findFirst({ where: { ownerId: userId, name: input.name }, select: { id: true } });
+  if (clash) throw duplicateName(input.name);
+  try {
+    const row = await db.project.create({
+      data: {
+        ownerId: userId,
+        name: input.name,
+        description: input.description,
+        scene: input.scene,
+        modelType: input.modelType,
+        interfaces: JSON.stringify([...new Set(input.interfaces)]),
+      },
+      select: summarySelect,
+    });
+    return toSummary(row);
+  } catch (e) {
+    if ((e as { code?: string }).code === "P2002") throw duplicateName(input.name);
+    throw e;
+  }
+}
+
+export async function updateProject(
+  userId: string,
+  projectId: string,
+  input: z.output<typeof updateProjectSchema>,
+): Promise<ProjectSummary> {
+  await getOwnedProject(userId, projectId);
+  if (input.name !== undefined) {
+    const clash = await db.project.findFirst({
+      where: { ownerId: userId, name: input.name, NOT: { id: projectId } },
+      select: { id: true },
+    });
+    if (clash) throw duplicateName(input.name);
+  }
+  try {
+    const row = await db.project.update({
+      where: { id: projectId },
+      data: { name: input.name, description: input.description },
+      select: summarySelect,
+    });
+    return toSummary(row);
+  } catch (e) {
+    if ((e as { code?: string }).code === "P2002") throw duplicateName(input.name ?? "");
+    throw e;
+  }
+}
+
+/** Deletes the project and, by cascade, everything that belongs to it. */
+export async function deleteProject(userId: string, projectId: string): Promise<void> {
+  await getOwnedProject(userId, projectId);
+  await db.project.delete({ where: { id: projectId } });
+}

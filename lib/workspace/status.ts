@@ -1,0 +1,1 @@
+export type ProjectStatusId = "no-data" | "data-ready" | "trained";

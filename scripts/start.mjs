@@ -1,0 +1,71 @@
+// `npm start`: prepares the embedded database, builds when the sources changed since the last
+// build, then serves the production app on PORT (default 3000). Nothing else to set up.
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { prepareDb } from "./prepare-db.mjs";
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+const SOURCE_DIRS = ["app", "components", "lib", "public", "prisma", "scripts"];
+const SOURCE_FILES = ["next.config.js", "package-lock.json", "postcss.config.mjs", "proxy.ts", "tsconfig.json"];
+const SKIP = new Set(["node_modules", ".next", "generated", "__fixtures__"]);
+
+/** A fingerprint of everything the build reads: paths, sizes and modification times. */
+export function sourceFingerprint() {
+  const h = createHash("sha256");
+  const walk = (dir) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (SKIP.has(e.name)) continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && !p.endsWith(".test.ts")) {
+        const st = fs.statSync(p);
+        h.update(`${path.relative(root, p)}:${st.size}:${st.mtimeMs}\n`);
+      }
+    }
+  };
+  for (const d of SOURCE_DIRS) walk(path.join(root, d));
+  for (const f of SOURCE_FILES) {
+    const p = path.join(root, f);
+    if (fs.existsSync(p)) {
+      const st = fs.statSync(p);
+      h.update(`${f}:${st.size}:${st.mtimeMs}\n`);
+    }
+  }
+  return h.digest("hex");
+}
+
+const stampFile = path.join(root, ".next", "studio-build.json");
+
+function buildIfNeeded() {
+  const fingerprint = sourceFingerprint();
+  const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(stampFile);
+  if (built && JSON.parse(fs.readFileSync(stampFile, "utf8")).fingerprint === fingerprint) return;
+  console.log("Building the app (first start or sources changed)…");
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit", env: process.env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  fs.writeFileSync(stampFile, JSON.stringify({ fingerprint: sourceFingerprint(), builtAt: new Date().toISOString() }));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const url = prepareDb();
+  console.log(`Database: ${url}`);
+  if (!process.argv.includes("--no-build")) buildIfNeeded();
+  const port = process.env.PORT || "3000";
+  const host = process.env.HOST || "0.0.0.0";
+  const nextBin = require.resolve("next/dist/bin/next");
+  const child = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", host], { cwd: root, stdio: "inherit", env: process.env });
+  for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+}
