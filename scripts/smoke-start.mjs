@@ -10,6 +10,18 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "studio-smoke-"));
 const port = process.env.SMOKE_PORT ?? "3977";
 const base = `http://127.0.0.1:${port}`;
 
+// A fetch to a server that is shutting down can hang on a socket that does not keep Node's event
+// loop alive; every request gets a timeout on a ref'd timer.
+async function get(url, init = {}) {
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), 5000);
+  try {
+    return await fetch(url, { ...init, signal: ctrl.signal });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function start() {
   const env = { ...process.env, DATA_DIR: dataDir, PORT: port, HOST: "127.0.0.1" };
   delete env.DATABASE_URL;
@@ -21,7 +33,7 @@ async function waitFor(url, ms = 600_000) {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     try {
-      const r = await fetch(url);
+      const r = await get(url);
       if (r.ok) return r;
     } catch {}
     await new Promise((r) => setTimeout(r, 500));
@@ -30,8 +42,21 @@ async function waitFor(url, ms = 600_000) {
 }
 
 async function stop(child) {
-  process.kill(-child.pid, "SIGTERM");
-  await new Promise((r) => child.on("exit", r));
+  if (child.exitCode === null) {
+    const exited = new Promise((r) => child.on("exit", r));
+    process.kill(-child.pid, "SIGTERM");
+    await exited;
+  }
+  // npm may exit before the server it started has let go of the port: wait until nothing answers.
+  for (let i = 0; i < 100; i++) {
+    try {
+      await get(`${base}/`);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("the server did not stop");
 }
 
 const email = `smoke-${Date.now()}@example.test`;
@@ -39,7 +64,7 @@ let child = start();
 try {
   const home = await (await waitFor(`${base}/`)).text();
   if (!home.includes("AI Mass Studio")) throw new Error("home page does not name the product");
-  const signup = await fetch(`${base}/api/auth/signup`, {
+  const signup = await get(`${base}/api/auth/signup`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email, password: "smoke-test-1" }),
@@ -49,7 +74,7 @@ try {
 
   child = start();
   await waitFor(`${base}/`);
-  const signin = await fetch(`${base}/api/auth/signin`, {
+  const signin = await get(`${base}/api/auth/signin`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email, password: "smoke-test-1" }),

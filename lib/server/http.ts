@@ -22,6 +22,8 @@ interface HandlerOptions<S extends z.ZodType | undefined> {
   schema?: S;
   /** Require a signed-in user (default true). */
   auth?: boolean;
+  /** Leave the body unread: the handler streams it itself (file uploads). */
+  rawBody?: boolean;
 }
 
 export function requestLocale(req: NextRequest): Locale {
@@ -103,7 +105,8 @@ export function handler<S extends z.ZodType | undefined = undefined>(
       checkSameOrigin(req);
       const user = await userFromSessionToken(req.cookies.get(SESSION_COOKIE)?.value);
       if (opts.auth !== false && !user) throw new AppError("unauthenticated", "errors.signInRequired");
-      const body = await readJson(req);
+      // Only routes that take input read the body; the rest ignore it.
+      const body = opts.schema && !opts.rawBody ? await readJson(req) : undefined;
       let input: unknown = undefined;
       if (opts.schema) {
         const parsed = opts.schema.safeParse(body ?? {});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { jsonCell, parseJsonl, readJsonRecords } from "./jsonl";
+
+describe("parseJsonl", () => {
+  it("turns JSON lines into a table with the union of keys; rows are line numbers", () => {
+    const text = '{"text": "hi", "label": "greet"}\r\n\n{"text": "bye", "label": "farewell", "reply": "See you"}\n';
+    const r = parseJsonl(text);
+    if (!r.ok) throw new Error("failed");
+    expect(r.value.headers).toEqual(["text", "label", "reply"]);
+    expect(r.value.rows).toEqual([
+      ["hi", "greet", ""],
+      ["bye", "farewell", "See you"],
+    ]);
+    expect(r.value.rowNumbers).toEqual([1, 3]);
+  });
+
+  it("reports broken lines and non-objects by line, keeping good lines", () => {
+    const r = parseJsonl('{"text": "ok", "label": "a"}\n{"text": "missing brace"\n[1,2]\n{"text": "ok2", "label": "b"}\n', {
+      fileName: "data.jsonl",
+    });
+    expect(r.ok && r.value.rows.length).toBe(2);
+    expect(r.issues).toEqual([
+      { code: "jsonl-invalid-json", severity: "error", row: 2, file: "data.jsonl", params: {} },
+      { code: "jsonl-not-object", severity: "error", row: 3, file: "data.jsonl", params: {} },
+    ]);
+  });
+
+  it("accepts a JSON array of objects", () => {
+    const r = readJsonRecords('[{"q": "a"}, {"q": "b"}]');
+    expect(r.ok && r.value.map((x) => x.row)).toEqual([1, 2]);
+  });
+
+  it("fails when no line is usable", () => {
+    const r = parseJsonl("not json at all\n");
+    expect(r.ok).toBe(false);
+    expect(r.issues.map((i) => i.code)).toEqual(["jsonl-invalid-json"]);
+  });
+
+  it("joins string arrays with | so paraphrase lists survive", () => {
+    expect(jsonCell(["how much", "price?"])).toBe("how much | price?");
+    expect(jsonCell(3)).toBe("3");
+    expect(jsonCell(null)).toBe("");
+    expect(jsonCell({ a: 1 })).toBe('{"a":1}');
+  });
+});

@@ -1,0 +1,100 @@
+import { readTextInput, type TextTableOptions } from "./csv";
+import type { DataInput } from "./input";
+import { type DataIssue, type Result, error, fail, hasErrors, ok, warning, withFile } from "./issues";
+import { resolveLimits } from "./limits";
+import type { Table } from "./table";
+
+/** One parsed JSON object with the line (or array position) it came from. */
+export interface JsonRecord {
+  value: Record<string, unknown>;
+  row: number;
+}
+
+/**
+ * Reads JSON Lines (one object per line; blank lines skipped) or, if the text starts with "[",
+ * a JSON array of objects (row = position in the array, from 1).
+ */
+export function readJsonRecords(
+  input: DataInput,
+  options: Pick<TextTableOptions, "fileName" | "limits"> = {},
+): Result<JsonRecord[]> {
+  const limits = resolveLimits(options.limits);
+  const read = readTextInput(input, limits);
+  if (!read.ok) return fail(withFile(read.issues, options.fileName));
+  const issues: DataIssue[] = [...read.issues];
+  const text = read.decoded.text;
+  const records: JsonRecord[] = [];
+  const push = (value: unknown, row: number) => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      issues.push(error("jsonl-not-object", {}, { row }));
+    } else if (records.length >= limits.maxRows) {
+      if (!issues.some((i) => i.code === "table-too-many-rows")) {
+        issues.push(warning("table-too-many-rows", { limit: limits.maxRows }, { row }));
+      }
+    } else {
+      records.push({ value: value as Record<string, unknown>, row });
+    }
+  };
+  if (text.trimStart().startsWith("[")) {
+    let arr: unknown;
+    try {
+      arr = JSON.parse(text);
+    } catch {
+      return fail(withFile([error("jsonl-invalid-json", {}, { row: 1 })], options.fileName));
+    }
+    if (!Array.isArray(arr)) return fail(withFile([error("jsonl-not-object", {}, { row: 1 })], options.fileName));
+    arr.forEach((v, i) => push(v, i + 1));
+  } else {
+    const lines = text.split(/\r\n|\n|\r/);
+    lines.forEach((line, i) => {
+      if (line.trim() === "") return;
+      try {
+        push(JSON.parse(line), i + 1);
+      } catch {
+        issues.push(error("jsonl-invalid-json", {}, { row: i + 1 }));
+      }
+    });
+  }
+  withFile(issues, options.fileName);
+  if (records.length === 0) {
+    if (!hasErrors(issues)) issues.push(...withFile([error("file-empty")], options.fileName));
+    return fail(issues);
+  }
+  return ok(records, issues);
+}
+
+/** A JSON value as a table cell: arrays of strings become "a | b" (how FAQ paraphrases are split). */
+export function jsonCell(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "string") return v.trim();
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (Array.isArray(v) && v.every((x) => typeof x !== "object" || x === null)) {
+    return v.map((x) => jsonCell(x)).filter(Boolean).join(" | ");
+  }
+  return JSON.stringify(v);
+}
+
+/** JSONL/JSON array as a Table: columns are the union of keys in first-seen order; row = line. */
+export function parseJsonl(input: DataInput, options: Pick<TextTableOptions, "fileName" | "limits"> = {}): Result<Table> {
+  const read = readJsonRecords(input, options);
+  if (!read.ok) return read;
+  const headers: string[] = [];
+  const seen = new Set<string>();
+  for (const r of read.value) {
+    for (const k of Object.keys(r.value)) {
+      if (!seen.has(k)) {
+        seen.add(k);
+        headers.push(k);
+      }
+    }
+  }
+  const limits = resolveLimits(options.limits);
+  if (headers.length > limits.maxColumns) {
+    return fail(withFile([error("table-too-many-columns", { count: headers.length, limit: limits.maxColumns })], options.fileName));
+  }
+  const rows = read.value.map((r) => headers.map((h) => jsonCell(r.value[h])));
+  return ok(
+    { headers, rows, rowNumbers: read.value.map((r) => r.row), hasHeader: true, format: "jsonl" },
+    read.issues,
+  );
+}

@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+const column = z.string().min(1).max(200);
+
+/** A confirmed column mapping, as lib/data/mapping.ts defines it. */
+export const columnMappingSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("text"), text: column, label: column, reply: column.optional() }),
+  z.object({ kind: z.literal("faq"), question: column, answer: column, paraphrases: z.array(column).max(50) }),
+  z.object({
+    kind: z.literal("tabular"),
+    target: column,
+    features: z.array(column).max(500).optional(),
+    task: z.enum(["classification", "regression"]).optional(),
+  }),
+  z.object({ kind: z.literal("ratings"), user: column, item: column, rating: column.optional() }),
+  z.object({ kind: z.literal("image-tags"), file: column, tags: column }),
+]);
+
+export const importSchema = z.object({
+  uploadId: z.string().regex(/^[0-9a-f]{64}$/, { error: "errors.uploadExpired" }),
+  mapping: columnMappingSchema,
+  /** "pasted-lines" when the upload was pasted text; otherwise detected from the content. */
+  format: z.enum(["pasted-lines"]).optional(),
+});
+
+export const labelSchema = z.string({ error: "errors.classRequired" }).trim().min(1, { error: "errors.classRequired" }).max(100, { error: "errors.classTooLong" });
+
+export const updateSampleSchema = z
+  .object({ label: labelSchema.optional(), text: z.string().max(10_000).optional() })
+  .refine((v) => v.label !== undefined || v.text !== undefined, { error: "errors.nothingToUpdate" });
+
+export const bulkSamplesSchema = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("delete"), ids: z.array(z.string().min(1).max(64)).min(1).max(1000) }),
+  z.object({ action: z.literal("move"), ids: z.array(z.string().min(1).max(64)).min(1).max(1000), label: labelSchema }),
+]);
+
+export const addClassSchema = z.object({ label: labelSchema });
+
+export const repliesSchema = z.object({ replies: z.record(z.string().max(100), z.string().max(2000)) });
+
+export const projectSettingsSchema = z.object({ localDataOnly: z.boolean() });

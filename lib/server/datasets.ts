@@ -1,0 +1,651 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { readClassZip } from "@/lib/data/class-zip";
+import { parseEntities, type EntitySample, type EntitySpan } from "@/lib/data/entities";
+import { toCsv } from "@/lib/data/export";
+import { inspectAudio, sniffAudio } from "@/lib/data/audio";
+import { inspectImage, sniffImage } from "@/lib/data/image";
+import { error as issueError, type DataIssue } from "@/lib/data/issues";
+import {
+  applyMapping,
+  guessMapping,
+  validateMapping,
+  type ColumnMapping,
+  type MappedDataset,
+} from "@/lib/data/mapping";
+import { formatBytes, formatIssue } from "@/lib/data/messages";
+import { parseTable } from "@/lib/data/parse-table";
+import { getSampleDataset } from "@/lib/data/samples";
+import { analyzeDataset, analyzeEntityDataset } from "@/lib/data/quality";
+import { profileColumns, type ColumnProfile } from "@/lib/data/tabular";
+import { isZip } from "@/lib/data/zip";
+import type { Locale } from "@/lib/i18n/config";
+import { getScene, type DataKind, type SceneDecl } from "@/lib/scenes";
+import { putBytes, putStream, readBlob } from "./blob-store";
+import { db, type Prisma } from "./db";
+import { AppError, notFound } from "./errors";
+import { serverLimits } from "./limits";
+
+/* Per-project dataset: one "default" dataset whose samples are rows in Sample. Every change runs
+ * in one transaction and bumps the dataset version; training records the version it used. */
+
+export interface DatasetSchema {
+  /** Classes in display order, including classes the user added that have no samples yet. */
+  labels: string[];
+  /** Intent chatbot: reply per intent. */
+  replies: Record<string, string>;
+  mapping?: ColumnMapping;
+  columns?: ColumnProfile[];
+  task?: "classification" | "regression";
+  /** Uploads parsed for this project and waiting for the column-mapping step (blob ids). */
+  pendingUploads: string[];
+  /** Uploads already imported (blob ids), so the same file is not added twice. */
+  importedUploads: string[];
+}
+
+const MAX_PENDING = 20;
+
+export interface FormattedIssue extends DataIssue {
+  message: string;
+}
+
+export function formatIssues(issues: readonly DataIssue[], locale: Locale): FormattedIssue[] {
+  return issues.map((i) => ({ ...i, message: formatIssue(i, locale) }));
+}
+
+function parseSchema(raw: string): DatasetSchema {
+  let v: Partial<DatasetSchema> = {};
+  try {
+    v = JSON.parse(raw) as Partial<DatasetSchema>;
+  } catch {
+    v = {};
+  }
+  return {
+    labels: Array.isArray(v.labels) ? v.labels : [],
+    replies: v.replies && typeof v.replies === "object" ? v.replies : {},
+    mapping: v.mapping,
+    columns: v.columns,
+    task: v.task,
+    pendingUploads: Array.isArray(v.pendingUploads) ? v.pendingUploads : [],
+    importedUploads: Array.isArray(v.importedUploads) ? v.importedUploads : [],
+  };
+}
+
+type Tx = Prisma.TransactionClient;
+
+async function ownedProject(userId: string, projectId: string) {
+  if (typeof projectId !== "string" || projectId.length > 64) throw notFound();
+  const project = await db.project.findFirst({ where: { id: projectId, ownerId: userId } });
+  if (!project) throw notFound();
+  const scene = getScene(project.scene);
+  if (!scene) throw new AppError("bad_request", "errors.sceneUnknown");
+  return { project, scene };
+}
+
+async function ensureDataset(tx: Tx | typeof db, projectId: string, kind: DataKind) {
+  const existing = await tx.dataset.findUnique({ where: { projectId_name: { projectId, name: "default" } } });
+  if (existing) return existing;
+  return tx.dataset.create({ data: { projectId, name: "default", kind, schema: JSON.stringify(parseSchema("{}")) } });
+}
+
+/** Records a new dataset version with its counts and a checksum of its content. */
+async function bumpVersion(tx: Tx, datasetId: string, schema: DatasetSchema): Promise<number> {
+  const samples = await tx.sample.findMany({
+    where: { datasetId },
+    select: { id: true, label: true, text: true, blobId: true, data: true },
+    orderBy: { id: "asc" },
+  });
+  const hash = createHash("sha256");
+  const counts: Record<string, number> = {};
+  for (const s of samples) {
+    hash.update(`${s.id}\u0000${s.label ?? ""}\u0000${s.text ?? ""}\u0000${s.blobId ?? ""}\u0000${s.data ?? ""}\n`);
+    if (s.label) counts[s.label] = (counts[s.label] ?? 0) + 1;
+  }
+  const labels = [...new Set([...schema.labels, ...Object.keys(counts)])];
+  const ds = await tx.dataset.update({
+    where: { id: datasetId },
+    data: { version: { increment: 1 }, schema: JSON.stringify({ ...schema, labels }) },
+  });
+  await tx.datasetVersion.create({
+    data: { datasetId, version: ds.version, sampleCount: samples.length, labelCounts: JSON.stringify(counts), checksum: hash.digest("hex") },
+  });
+  await tx.project.update({ where: { id: ds.projectId }, data: { updatedAt: new Date() } });
+  return ds.version;
+}
+
+/* ------------------------------------------------------------------ reading */
+
+export interface SampleView {
+  id: string;
+  label: string | null;
+  text: string | null;
+  data: unknown;
+  blobId: string | null;
+  fileName: string | null;
+  source: string;
+}
+
+export interface DatasetView {
+  id: string;
+  kind: string;
+  version: number;
+  schema: Omit<DatasetSchema, "pendingUploads" | "importedUploads">;
+  total: number;
+  classes: { label: string; count: number }[];
+  issues: FormattedIssue[];
+  canTrain: boolean;
+  localDataOnly: boolean;
+}
+
+function toView(s: { id: string; label: string | null; text: string | null; data: string | null; blobId: string | null; fileName: string | null; source: string }): SampleView {
+  let data: unknown = null;
+  if (s.data) {
+    try {
+      data = JSON.parse(s.data);
+    } catch {
+      data = null;
+    }
+  }
+  return { id: s.id, label: s.label, text: s.text, data, blobId: s.blobId, fileName: s.fileName, source: s.source };
+}
+
+export async function getDatasetView(userId: string, projectId: string, locale: Locale): Promise<DatasetView> {
+  const { project, scene } = await ownedProject(userId, projectId);
+  const ds = await ensureDataset(db, project.id, scene.dataKind);
+  const schema = parseSchema(ds.schema);
+  const rows = await db.sample.findMany({ where: { datasetId: ds.id }, select: { label: true, text: true, data: true, fileName: true } });
+  let report: { total: number; classes: { label: string; count: number }[]; issues: DataIssue[]; canTrain: boolean };
+  if (scene.dataKind === "entities") {
+    const samples: EntitySample[] = rows.map((r, i) => ({ text: r.text ?? "", spans: parseSpans(r.data), row: i + 1 }));
+    const rep = analyzeEntityDataset(samples);
+    report = {
+      total: rows.length,
+      classes: rep.types,
+      issues: rep.issues,
+      canTrain: rep.canTrain,
+    };
+  } else if (scene.dataKind === "faq" || scene.dataKind === "ratings" || (scene.dataKind === "tabular" && schema.task === "regression")) {
+    const issues: DataIssue[] = rows.length < 2 ? [issueError("no-samples")] : [];
+    report = { total: rows.length, classes: [], issues, canTrain: rows.length >= 2 };
+  } else {
+    const useText = scene.dataKind === "text";
+    const rep = analyzeDataset(rows.map((r) => ({ label: r.label ?? "", text: useText ? (r.text ?? undefined) : undefined, file: r.fileName ?? undefined })));
+    report = rep;
+  }
+  // Classes the user added but has not filled yet are shown too (with a count of 0).
+  const classes = [...report.classes];
+  for (const l of schema.labels) if (!classes.some((c) => c.label === l) && scene.dataKind !== "entities") classes.push({ label: l, count: 0 });
+  return {
+    id: ds.id,
+    kind: ds.kind,
+    version: ds.version,
+    schema: { labels: schema.labels, replies: schema.replies, mapping: schema.mapping, columns: schema.columns, task: schema.task },
+    total: report.total,
+    classes,
+    issues: formatIssues(report.issues, locale),
+    canTrain: report.canTrain,
+    localDataOnly: project.localDataOnly,
+  };
+}
+
+function parseSpans(data: string | null): EntitySpan[] {
+  try {
+    const v = JSON.parse(data ?? "{}") as { spans?: EntitySpan[] };
+    return Array.isArray(v.spans) ? v.spans : [];
+  } catch {
+    return [];
+  }
+}
+
+
+export async function listSamples(
+  userId: string,
+  projectId: string,
+  opts: { label?: string; offset?: number; limit?: number },
+): Promise<{ samples: SampleView[]; total: number }> {
+  const { project, scene } = await ownedProject(userId, projectId);
+  const ds = await ensureDataset(db, project.id, scene.dataKind);
+  const where = { datasetId: ds.id, ...(opts.label !== undefined ? { label: opts.label } : {}) };
+  const [rows, total] = await Promise.all([
+    db.sample.findMany({
+      where,
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      skip: Math.max(0, opts.offset ?? 0),
+      take: Math.min(500, Math.max(1, opts.limit ?? 100)),
+    }),
+    db.sample.count({ where }),
+  ]);
+  return { samples: rows.map(toView), total };
+}
+
+/* ------------------------------------------------------------------ uploads */
+
+export interface TablePreview {
+  kind: "table";
+  uploadId: string;
+  fileName: string;
+  format: string;
+  encoding?: string;
+  headers: string[];
+  rows: string[][];
+  rowCount: number;
+  mapping: ColumnMapping | null;
+  matchedBy: Record<string, string>;
+  columns: ColumnProfile[];
+  issues: FormattedIssue[];
+}
+
+export interface ImportResult {
+  kind: "imported";
+  added: number;
+  skipped: number;
+  version: number;
+  issues: FormattedIssue[];
+}
+
+export interface RejectedUpload {
+  kind: "rejected";
+  issues: FormattedIssue[];
+}
+
+const TABLE_KINDS: readonly DataKind[] = ["text", "faq", "tabular", "ratings"];
+
+function rejected(issues: DataIssue[], locale: Locale): RejectedUpload {
+  return { kind: "rejected", issues: formatIssues(issues, locale) };
+}
+
+/**
+ * Takes one uploaded file (streamed to disk with the size limit enforced as it arrives) and, by
+ * its content and the project's scene: returns a table preview for the column-mapping step,
+ * imports entity annotations, or stores images / audio clips (single files or a ZIP of class
+ * folders). Types are decided by content, not by the file name; the name is only displayed.
+ */
+export async function handleUpload(
+  userId: string,
+  projectId: string,
+  body: ReadableStream<Uint8Array> | null,
+  opts: { fileName: string; label?: string; format?: string; locale: Locale },
+): Promise<TablePreview | ImportResult | RejectedUpload> {
+  const { project, scene } = await ownedProject(userId, projectId);
+  const limits = serverLimits();
+  const staged = await putStream(body, { maxBytes: limits.maxUploadBytes, limitLabel: formatBytes(limits.maxUploadBytes, opts.locale) });
+  let committed = false;
+  try {
+    const bytes = new Uint8Array(await fsp.readFile(staged.tmpPath));
+    const fileName = opts.fileName.slice(0, 200) || "upload";
+
+    if (TABLE_KINDS.includes(scene.dataKind)) {
+      const format = opts.format === "pasted-lines" ? "pasted-lines" : undefined;
+      const parsed = await parseTable(bytes, { fileName, limits, format });
+      if (!parsed.ok) return rejected(parsed.issues.map((i) => ({ ...i, file: i.file ?? fileName })), opts.locale);
+      const table = parsed.value;
+      const guess = guessMapping(table.headers, table.rows, scene);
+      await staged.commit(table.format === "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/plain", userId);
+      committed = true;
+      await db.$transaction(async (tx) => {
+        const ds = await ensureDataset(tx, project.id, scene.dataKind);
+        const schema = parseSchema(ds.schema);
+        schema.pendingUploads = [staged.id, ...schema.pendingUploads.filter((u) => u !== staged.id)].slice(0, MAX_PENDING);
+        await tx.dataset.update({ where: { id: ds.id }, data: { schema: JSON.stringify(schema) } });
+      });
+      return {
+        kind: "table",
+        uploadId: staged.id,
+        fileName,
+        format: table.format,
+        encoding: table.encoding,
+        headers: table.headers,
+        rows: table.rows.slice(0, 20),
+        rowCount: table.rows.length,
+        mapping: guess.mapping,
+        matchedBy: guess.matchedBy as Record<string, string>,
+        columns: scene.dataKind === "tabular" ? profileColumns(table) : [],
+        issues: formatIssues(parsed.issues, opts.locale),
+      };
+    }
+
+    if (scene.dataKind === "entities") {
+      const parsed = parseEntities(bytes, undefined, { limits });
+      if (!parsed.ok) return rejected(parsed.issues.map((i) => ({ ...i, file: i.file ?? fileName })), opts.locale);
+      const rows = parsed.value.map((s) => ({ text: s.text, label: null, data: JSON.stringify({ spans: s.spans }), fileName: null }));
+      return importRows(project.id, scene, rows, parsed.issues, opts.locale, "upload");
+    }
+
+    if (scene.dataKind === "image" || scene.dataKind === "audio") {
+      const accept = scene.dataKind;
+      if (isZip(bytes)) return importClassZip(userId, project.id, scene, bytes, fileName, opts.locale, "upload");
+      const label = opts.label?.trim();
+      if (!label) throw new AppError("validation", "errors.classRequired");
+      if (label.length > limits.maxLabelChars) throw new AppError("validation", "errors.classTooLong", { params: { max: limits.maxLabelChars } });
+      if (accept === "image") {
+        if (sniffAudio(bytes) && !sniffImage(bytes)) return rejected([issueError("image-unknown-format", {}, { file: fileName })], opts.locale);
+        const info = inspectImage(bytes, { fileName, limits });
+        if (!info.ok) return rejected(info.issues.map((i) => ({ ...i, file: i.file ?? fileName })), opts.locale);
+        const blob = await staged.commit(info.value.mime, userId);
+        committed = true;
+        return importRows(project.id, scene, [{ text: null, label, blobId: blob.id, fileName, data: JSON.stringify(mediaData(info.value)) }], info.issues, opts.locale, "upload");
+      }
+      const info = inspectAudio(bytes, { fileName, limits });
+      if (!info.ok) return rejected(info.issues.map((i) => ({ ...i, file: i.file ?? fileName })), opts.locale);
+      const blob = await staged.commit(info.value.mime, userId);
+      committed = true;
+      return importRows(project.id, scene, [{ text: null, label, blobId: blob.id, fileName, data: JSON.stringify(mediaData(undefined, info.value)) }], info.issues, opts.locale, "upload");
+    }
+    throw new AppError("bad_request", "errors.uploadNotSupported");
+  } finally {
+    if (!committed) await fsp.rm(staged.tmpPath, { force: true });
+  }
+}
+
+async function importClassZip(
+  userId: string,
+  projectId: string,
+  scene: SceneDecl,
+  bytes: Uint8Array,
+  fileName: string,
+  locale: Locale,
+  source: string,
+): Promise<ImportResult | RejectedUpload> {
+  const accept = scene.dataKind === "audio" ? "audio" : "image";
+  const zip = readClassZip(bytes, { accept, limits: serverLimits() });
+  if (!zip.ok) return rejected(zip.issues.map((i) => ({ ...i, file: i.file ?? fileName })), locale);
+  const rows: NewRow[] = [];
+  for (const entry of zip.value.entries) {
+    const info = entry.image ?? entry.audio;
+    // Files first, rows after: a failed transaction leaves unreferenced files, never a row without a file.
+    const blob = await putBytes(entry.bytes, info?.mime ?? "application/octet-stream", userId);
+    rows.push({ text: null, label: entry.className, blobId: blob.id, fileName: entry.fileName, data: JSON.stringify(mediaData(entry.image, entry.audio)) });
+  }
+  return importRows(projectId, scene, rows, zip.issues, locale, source);
+}
+
+/** "Load sample dataset": the scene's own small dataset from public/samples, imported like an upload. */
+export async function loadSampleDataset(userId: string, projectId: string, locale: Locale): Promise<ImportResult | RejectedUpload> {
+  const { project, scene } = await ownedProject(userId, projectId);
+  const sample = getSampleDataset(scene.id);
+  if (!sample) throw new AppError("not_found", "errors.noSampleDataset");
+  const file = path.join(process.cwd(), "public", ...sample.path.split("/").filter(Boolean));
+  const bytes = new Uint8Array(await fsp.readFile(file));
+  const fileName = sample.path.split("/").pop() ?? "sample";
+  if (sample.kind === "class-zip") return importClassZip(userId, project.id, scene, bytes, fileName, locale, "sample");
+  if (sample.kind === "entities") {
+    const parsed = parseEntities(bytes, sample.format);
+    if (!parsed.ok) return rejected(parsed.issues, locale);
+    const rows = parsed.value.map((s) => ({ text: s.text, label: null, data: JSON.stringify({ spans: s.spans }) }));
+    return importRows(project.id, scene, rows, parsed.issues, locale, "sample");
+  }
+  const parsed = await parseTable(bytes, { format: sample.format, fileName });
+  if (!parsed.ok) return rejected(parsed.issues, locale);
+  const mapped = applyMapping(parsed.value, sample.mapping);
+  if (!mapped.ok) return rejected(mapped.issues, locale);
+  return importRows(project.id, scene, mappedRows(mapped.value), mapped.issues, locale, "sample", (s) => {
+    s.mapping = sample.mapping;
+    patchSchemaFromMapped(s, mapped.value);
+  });
+}
+
+function patchSchemaFromMapped(s: DatasetSchema, m: MappedDataset) {
+  if (m.kind === "text") {
+    for (const [label, replies] of Object.entries(m.replies)) if (replies[0] && !s.replies[label]) s.replies[label] = replies[0];
+  }
+  if (m.kind === "tabular") {
+    s.columns = m.columns;
+    s.task = m.task;
+  }
+}
+
+function mediaData(
+  image?: { width: number; height: number; orientation: number; format: string },
+  audio?: { format: string; durationSec?: number },
+) {
+  if (image) return { width: image.width, height: image.height, orientation: image.orientation, format: image.format };
+  if (audio) return { format: audio.format, durationSec: audio.durationSec ?? null };
+  return {};
+}
+
+interface NewRow {
+  text: string | null;
+  label: string | null;
+  data?: string | null;
+  blobId?: string | null;
+  fileName?: string | null;
+}
+
+/** Writes rows in one transaction (all or nothing) and records a new dataset version. */
+async function importRows(
+  projectId: string,
+  scene: SceneDecl,
+  rows: NewRow[],
+  issues: DataIssue[],
+  locale: Locale,
+  source: string,
+  schemaPatch?: (s: DatasetSchema) => void,
+): Promise<ImportResult> {
+  let skipped = 0;
+  const version = await db.$transaction(async (tx) => {
+    const ds = await ensureDataset(tx, projectId, scene.dataKind);
+    const schema = parseSchema(ds.schema);
+    let toInsert = rows;
+    if (rows.some((r) => r.blobId)) {
+      // The same picture or clip in the same class again is skipped, not stored twice.
+      const existing = await tx.sample.findMany({
+        where: { datasetId: ds.id, blobId: { in: rows.map((r) => r.blobId!).filter(Boolean) } },
+        select: { blobId: true, label: true },
+      });
+      const seen = new Set(existing.map((e) => `${e.blobId}\u0000${e.label}`));
+      toInsert = [];
+      for (const r of rows) {
+        const key = `${r.blobId}\u0000${r.label}`;
+        if (seen.has(key)) {
+          skipped++;
+          continue;
+        }
+        seen.add(key);
+        toInsert.push(r);
+      }
+    }
+    if (toInsert.length) {
+      await tx.sample.createMany({
+        data: toInsert.map((r) => ({
+          datasetId: ds.id,
+          text: r.text,
+          label: r.label,
+          data: r.data ?? null,
+          blobId: r.blobId ?? null,
+          fileName: r.fileName ?? null,
+          source,
+        })),
+      });
+    }
+    schemaPatch?.(schema);
+    return bumpVersion(tx, ds.id, schema);
+  });
+  return { kind: "imported", added: rows.length - skipped, skipped, version, issues: formatIssues(issues, locale) };
+}
+
+/** Second step for tables: applies the confirmed column mapping and stores the good rows. */
+export async function importTable(
+  userId: string,
+  projectId: string,
+  input: { uploadId: string; mapping: ColumnMapping; format?: string },
+  locale: Locale,
+): Promise<ImportResult | RejectedUpload> {
+  const { project, scene } = await ownedProject(userId, projectId);
+  const ds = await ensureDataset(db, project.id, scene.dataKind);
+  const schema = parseSchema(ds.schema);
+  if (schema.importedUploads.includes(input.uploadId)) throw new AppError("conflict", "errors.alreadyImported");
+  if (!schema.pendingUploads.includes(input.uploadId)) throw new AppError("not_found", "errors.uploadExpired");
+  const limits = serverLimits();
+  const parsed = await parseTable(new Uint8Array(await readBlob(input.uploadId)), { limits, format: input.format === "pasted-lines" ? "pasted-lines" : undefined });
+  if (!parsed.ok) return rejected(parsed.issues, locale);
+  const mappingIssues = validateMapping(parsed.value, input.mapping);
+  if (mappingIssues.some((i) => i.severity === "error")) return rejected(mappingIssues, locale);
+  const mapped = applyMapping(parsed.value, input.mapping, { limits });
+  if (!mapped.ok) return rejected(mapped.issues, locale);
+  const rows = mappedRows(mapped.value);
+  return importRows(project.id, scene, rows, [...parsed.issues, ...mapped.issues], locale, "upload", (s) => {
+    s.mapping = input.mapping;
+    s.pendingUploads = s.pendingUploads.filter((u) => u !== input.uploadId);
+    s.importedUploads = [...s.importedUploads, input.uploadId].slice(-200);
+    patchSchemaFromMapped(s, mapped.value);
+  });
+}
+
+function mappedRows(m: MappedDataset): NewRow[] {
+  switch (m.kind) {
+    case "text":
+      return m.samples.map((s) => ({ text: s.text, label: s.label }));
+    case "faq":
+      return m.samples.map((s) => ({ text: s.question, label: null, data: JSON.stringify({ answer: s.answer, paraphrases: s.paraphrases }) }));
+    case "tabular":
+      return m.samples.map((s) => ({ text: null, label: String(s.target), data: JSON.stringify({ values: s.values, target: s.target }) }));
+    case "ratings":
+      return m.samples.map((s) => ({ text: null, label: null, data: JSON.stringify({ user: s.user, item: s.item, rating: s.rating }) }));
+    case "image-tags":
+      return m.samples.map((s) => ({ text: null, label: s.tags.join(";"), fileName: s.fileName }));
+  }
+}
+
+/* ------------------------------------------------------------------ editing */
+
+async function datasetOf(userId: string, projectId: string) {
+  const { project, scene } = await ownedProject(userId, projectId);
+  const ds = await ensureDataset(db, project.id, scene.dataKind);
+  return { project, scene, ds };
+}
+
+function checkLabel(label: string): string {
+  const l = label.trim();
+  const max = serverLimits().maxLabelChars;
+  if (!l) throw new AppError("validation", "errors.classRequired", { fields: { label: "errors.classRequired" } });
+  if (l.length > max) throw new AppError("validation", "errors.classTooLong", { params: { max }, fields: { label: "errors.classTooLong" } });
+  return l;
+}
+
+export async function updateSample(userId: string, projectId: string, sampleId: string, patch: { label?: string; text?: string }) {
+  const { ds } = await datasetOf(userId, projectId);
+  return db.$transaction(async (tx) => {
+    const sample = await tx.sample.findFirst({ where: { id: sampleId, datasetId: ds.id } });
+    if (!sample) throw notFound();
+    const data: { label?: string; text?: string } = {};
+    if (patch.label !== undefined) data.label = checkLabel(patch.label);
+    if (patch.text !== undefined) {
+      if (!patch.text.trim()) throw new AppError("validation", "errors.textRequired", { fields: { text: "errors.textRequired" } });
+      data.text = patch.text.trim();
+    }
+    const updated = await tx.sample.update({ where: { id: sample.id }, data });
+    const fresh = await tx.dataset.findUniqueOrThrow({ where: { id: ds.id } });
+    const version = await bumpVersion(tx, ds.id, parseSchema(fresh.schema));
+    return { sample: toView(updated), version };
+  });
+}
+
+/** Deletes samples, or moves them to another class, all or nothing. */
+export async function bulkSamples(userId: string, projectId: string, input: { action: "delete" | "move"; ids: string[]; label?: string }) {
+  const { ds } = await datasetOf(userId, projectId);
+  const label = input.action === "move" ? checkLabel(input.label ?? "") : undefined;
+  return db.$transaction(async (tx) => {
+    const found = await tx.sample.count({ where: { id: { in: input.ids }, datasetId: ds.id } });
+    // Ids of other projects or users are refused as a whole, not silently half-applied.
+    if (found !== new Set(input.ids).size) throw notFound();
+    if (input.action === "delete") await tx.sample.deleteMany({ where: { id: { in: input.ids }, datasetId: ds.id } });
+    else await tx.sample.updateMany({ where: { id: { in: input.ids }, datasetId: ds.id }, data: { label } });
+    const fresh = await tx.dataset.findUniqueOrThrow({ where: { id: ds.id } });
+    const schema = parseSchema(fresh.schema);
+    if (label && !schema.labels.includes(label)) schema.labels.push(label);
+    return { count: found, version: await bumpVersion(tx, ds.id, schema) };
+  });
+}
+
+export async function addClass(userId: string, projectId: string, name: string) {
+  const { ds } = await datasetOf(userId, projectId);
+  const label = checkLabel(name);
+  return db.$transaction(async (tx) => {
+    const fresh = await tx.dataset.findUniqueOrThrow({ where: { id: ds.id } });
+    const schema = parseSchema(fresh.schema);
+    const used = await tx.sample.findFirst({ where: { datasetId: ds.id, label }, select: { id: true } });
+    if (schema.labels.includes(label) || used) {
+      throw new AppError("conflict", "errors.classExists", { params: { name: label }, fields: { label: "errors.classExists" } });
+    }
+    schema.labels.push(label);
+    return { version: await bumpVersion(tx, ds.id, schema) };
+  });
+}
+
+export async function setReplies(userId: string, projectId: string, replies: Record<string, string>) {
+  const { ds } = await datasetOf(userId, projectId);
+  return db.$transaction(async (tx) => {
+    const fresh = await tx.dataset.findUniqueOrThrow({ where: { id: ds.id } });
+    const schema = parseSchema(fresh.schema);
+    for (const [k, v] of Object.entries(replies)) {
+      if (v.trim()) schema.replies[k] = v.trim();
+      else delete schema.replies[k];
+    }
+    return { version: await bumpVersion(tx, ds.id, schema) };
+  });
+}
+
+export async function setLocalDataOnly(userId: string, projectId: string, localDataOnly: boolean) {
+  const { project } = await ownedProject(userId, projectId);
+  await db.project.update({ where: { id: project.id }, data: { localDataOnly } });
+  return { localDataOnly };
+}
+
+/* ------------------------------------------------------------------ files out */
+
+/** A stored file, only if a sample of one of the user's own projects uses it. */
+export async function readOwnedBlob(userId: string, projectId: string, blobId: string): Promise<{ bytes: Buffer; mime: string }> {
+  const { ds } = await datasetOf(userId, projectId);
+  const sample = await db.sample.findFirst({ where: { datasetId: ds.id, blobId }, include: { blob: true } });
+  if (!sample?.blob) throw notFound();
+  return { bytes: await readBlob(blobId), mime: sample.blob.mime };
+}
+
+/** The dataset as CSV; cells that a spreadsheet would run as a formula are escaped. */
+export async function exportCsv(userId: string, projectId: string): Promise<string> {
+  const { ds, scene } = await datasetOf(userId, projectId);
+  const rows = await db.sample.findMany({ where: { datasetId: ds.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  const schema = parseSchema(ds.schema);
+  const out: (string | number | null)[][] = [];
+  switch (scene.dataKind) {
+    case "text":
+      out.push(scene.id === "intent-chatbot" ? ["text", "label", "reply"] : ["text", "label"]);
+      for (const r of rows) out.push(scene.id === "intent-chatbot" ? [r.text, r.label, schema.replies[r.label ?? ""] ?? ""] : [r.text, r.label]);
+      break;
+    case "faq":
+      out.push(["question", "answer", "paraphrases"]);
+      for (const r of rows) {
+        const d = toView(r).data as { answer?: string; paraphrases?: string[] } | null;
+        out.push([r.text, d?.answer ?? "", (d?.paraphrases ?? []).join(" | ")]);
+      }
+      break;
+    case "entities":
+      out.push(["text", "entities"]);
+      for (const r of rows) out.push([r.text, JSON.stringify(parseSpans(r.data))]);
+      break;
+    case "tabular": {
+      const cols = schema.columns?.map((c) => c.name) ?? [];
+      const target = schema.mapping?.kind === "tabular" ? schema.mapping.target : "target";
+      const features = cols.filter((c) => c !== target);
+      out.push([...features, target]);
+      for (const r of rows) {
+        const d = toView(r).data as { values?: Record<string, string | number | null> } | null;
+        out.push([...features.map((f) => d?.values?.[f] ?? null), r.label]);
+      }
+      break;
+    }
+    case "ratings":
+      out.push(["user", "item", "rating"]);
+      for (const r of rows) {
+        const d = toView(r).data as { user?: string; item?: string; rating?: number } | null;
+        out.push([d?.user ?? "", d?.item ?? "", d?.rating ?? null]);
+      }
+      break;
+    default:
+      out.push(["file", "label"]);
+      for (const r of rows) out.push([r.fileName, r.label]);
+  }
+  return toCsv(out);
+}
