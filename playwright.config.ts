@@ -56,6 +56,8 @@ export default defineConfig({
       DATA_DIR: process.env.E2E_DATA_DIR,
       DATABASE_URL: `file:${path.join(process.env.E2E_DATA_DIR, "e2e.db")}`,
       NEXT_TELEMETRY_DISABLED: "1",
+      // A small upload limit so the "file too large" path is tested without huge files.
+      STUDIO_MAX_UPLOAD_BYTES: String(2 * 1024 * 1024),
     },
   },
 });

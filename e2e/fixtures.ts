@@ -39,11 +39,6 @@ export async function createProjectApi(
   return (await res.json()).project;
 }
 
-export const test = base.extend<{ user: TestUser }>({
-  user: async ({ page }, use) => {
-    const user = await createUser(page.request);
-    await use(user);
-  },
-});
+export const test = base;
 
 export { expect };
