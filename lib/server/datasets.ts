@@ -46,6 +46,8 @@ export interface DatasetSchema {
 }
 
 const MAX_PENDING = 20;
+/** Rows per statement; keeps every query under SQLite's bound-parameter limit. */
+const CHUNK = 500;
 
 export interface FormattedIssue extends DataIssue {
   message: string;
@@ -430,10 +432,12 @@ async function importRows(
     let toInsert = rows;
     if (rows.some((r) => r.blobId)) {
       // The same picture or clip in the same class again is skipped, not stored twice.
-      const existing = await tx.sample.findMany({
-        where: { datasetId: ds.id, blobId: { in: rows.map((r) => r.blobId!).filter(Boolean) } },
-        select: { blobId: true, label: true },
-      });
+      const blobIds = [...new Set(rows.map((r) => r.blobId!).filter(Boolean))];
+      const existing: { blobId: string | null; label: string | null }[] = [];
+      // SQLite caps the number of bound parameters: ask in chunks.
+      for (let i = 0; i < blobIds.length; i += CHUNK) {
+        existing.push(...(await tx.sample.findMany({ where: { datasetId: ds.id, blobId: { in: blobIds.slice(i, i + CHUNK) } }, select: { blobId: true, label: true } })));
+      }
       const seen = new Set(existing.map((e) => `${e.blobId}\u0000${e.label}`));
       toInsert = [];
       for (const r of rows) {
@@ -446,9 +450,9 @@ async function importRows(
         toInsert.push(r);
       }
     }
-    if (toInsert.length) {
+    for (let i = 0; i < toInsert.length; i += CHUNK) {
       await tx.sample.createMany({
-        data: toInsert.map((r) => ({
+        data: toInsert.slice(i, i + CHUNK).map((r) => ({
           datasetId: ds.id,
           text: r.text,
           label: r.label,

@@ -18,6 +18,7 @@ import { blobRoot } from "@/lib/server/blob-store";
 import { db } from "@/lib/server/db";
 import { SAMPLE_DATASETS } from "@/lib/data/samples";
 import { call, signUp } from "@/tests/route-helpers";
+import { makePng } from "@/lib/data/__fixtures__/builders";
 
 const PUBLIC = path.join(process.cwd(), "public");
 const readPublic = (p: string) => new Uint8Array(fs.readFileSync(path.join(PUBLIC, ...p.split("/").filter(Boolean))));
@@ -192,6 +193,17 @@ describe("image datasets", () => {
     expect((await call(blobRoute, { method: "GET", cookie: bob.cookie, params: { id: bobProject, blobId } })).status).toBe(404);
     expect((await call(bulkRoute, { body: { action: "delete", ids: [s.json.samples[0].id] }, cookie: bob.cookie, params: { id: bobProject } })).status).toBe(404);
     expect((await upload(bob.cookie, id, samplePng(1), "x.png", { label: "cat" })).status).toBe(404);
+  });
+
+  it("imports a ZIP with more files than one SQL statement can bind (1,200 distinct images)", async () => {
+    const id = await newProject(alice.cookie, "image-recognition", "mobilenet-transfer", ["buttons"]);
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 1200; i++) files[`${i % 2 ? "odd" : "even"}/${i}.png`] = makePng(1 + (i % 40), 1 + Math.floor(i / 40));
+    const r = await upload(alice.cookie, id, zipSync(files, { level: 0 }), "many.zip");
+    expect(r.status).toBe(201);
+    expect(r.json.added).toBe(1200);
+    const ds = await call(datasetRoute, { method: "GET", cookie: alice.cookie, params: { id } });
+    expect(ds.json.dataset.classes).toEqual(expect.arrayContaining([{ label: "odd", count: 600 }, { label: "even", count: 600 }]));
   });
 
   it("rejects a zip-slip archive and stores nothing from it", async () => {
