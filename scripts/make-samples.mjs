@@ -433,9 +433,23 @@ function writeVoice() {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   console.log(`samples: voice-commands: ${files} WAVs, 16 kHz mono 16-bit (${(bytes / 1024).toFixed(0)} KB)`);
+  zipVoiceFolders();
+}
+
+/** voice-commands/sample.zip: the class folders, for the one-click "Load sample dataset". */
+function zipVoiceFolders() {
+  const dir = path.join(OUT, "voice-commands");
+  const files = {};
+  for (const cls of fs.readdirSync(dir).filter((d) => fs.statSync(path.join(dir, d)).isDirectory()).sort()) {
+    for (const f of fs.readdirSync(path.join(dir, cls)).sort()) files[`${cls}/${f}`] = new Uint8Array(fs.readFileSync(path.join(dir, cls, f)));
+  }
+  const zip = zipSync(files, { mtime: FIXED_MTIME });
+  fs.writeFileSync(path.join(dir, "sample.zip"), zip);
+  console.log(`samples: voice-commands/sample.zip (${Object.keys(files).length} clips, ${(zip.length / 1024).toFixed(0)} KB)`);
 }
 
 const what = process.argv[2] ?? "all";
+if (what === "voice-zip") zipVoiceFolders();
 if (what === "all" || what === "images") {
   writeImageRecognition();
   writeImageTagging();

@@ -124,8 +124,29 @@ export const SAMPLE_DATASETS: readonly SampleDataset[] = [
       "zh-CN": "30 位读者给 20 本书打分（1–5 分）；每位读者都有偏爱的类型等待模型发现。",
     },
   },
-  // image-recognition, image-tagging and voice-commands samples are added by their owners
-  // (kind "class-zip" for ZIP archives; image-tagging's tags CSV fits kind "table" + "image-tags").
+  {
+    sceneId: "image-recognition",
+    kind: "class-zip",
+    path: "/samples/image-recognition/sample.zip",
+    format: "image-zip",
+    accept: "image",
+    description: {
+      en: "60 pictures of circles, squares and triangles in many colours, sizes and positions (20 per class).",
+      "zh-CN": "60 张不同颜色、大小和位置的圆形、正方形和三角形图片（每类 20 张）。",
+    },
+  },
+  {
+    sceneId: "voice-commands",
+    kind: "class-zip",
+    path: "/samples/voice-commands/sample.zip",
+    format: "audio-zip",
+    accept: "audio",
+    description: {
+      en: "Spoken “yes”, “no” and “stop” in 12 synthetic voices each, plus background noise: 44 one-second clips.",
+      "zh-CN": "用 12 种合成嗓音说出的“yes”“no”“stop”，外加背景噪声：共 44 段一秒钟的录音。",
+    },
+  },
+  // image-tagging's sample (images + tags CSV) arrives with the multi-label scene (kind "table" + "image-tags").
 ];
 
 export function getSampleDataset(sceneId: string): SampleDataset | undefined {
