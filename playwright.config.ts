@@ -20,6 +20,14 @@ const CHROMIUM_ARGS = [
   "--disable-dev-shm-usage",
 ];
 
+// Camera and microphone without a prompt: Chromium's fake camera (a moving test pattern) and, as
+// the microphone, a WAV file of someone saying "yes" (absolute path; played in a loop).
+export const MEDIA_ARGS = [
+  "--use-fake-ui-for-media-stream",
+  "--use-fake-device-for-media-stream",
+  `--use-file-for-fake-audio-capture=${path.resolve("public/samples/voice-commands/test-yes.wav")}`,
+];
+
 // WebGPU on the CPU through SwiftShader (see shared/ENVIRONMENT.md).
 export const WEBGPU_ARGS = ["--enable-unsafe-webgpu", "--enable-features=Vulkan", "--use-vulkan=swiftshader", "--use-webgpu-adapter=swiftshader"];
 
@@ -40,7 +48,7 @@ export default defineConfig({
     ...devices["Desktop Chrome"],
     launchOptions: {
       executablePath: SYSTEM_CHROMIUM,
-      args: [...CHROMIUM_ARGS, ...WEBGPU_ARGS],
+      args: [...CHROMIUM_ARGS, ...WEBGPU_ARGS, ...MEDIA_ARGS],
     },
   },
   webServer: {

@@ -13,7 +13,7 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 const SOURCE_DIRS = ["app", "components", "lib", "public", "prisma", "scripts"];
 const SOURCE_FILES = ["next.config.js", "package-lock.json", "postcss.config.mjs", "proxy.ts", "tsconfig.json"];
-const SKIP = new Set(["node_modules", ".next", "generated", "__fixtures__"]);
+const SKIP = new Set(["node_modules", ".next", "generated", "__fixtures__", "results"]);
 
 /** A fingerprint of everything the build reads: paths, sizes and modification times. */
 export function sourceFingerprint() {
@@ -46,11 +46,12 @@ export function sourceFingerprint() {
   return h.digest("hex");
 }
 
-const stampFile = path.join(root, ".next", "studio-build.json");
+const distDir = path.join(root, process.env.NEXT_DIST_DIR || ".next");
+const stampFile = path.join(distDir, "studio-build.json");
 
 function buildIfNeeded() {
   const fingerprint = sourceFingerprint();
-  const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(stampFile);
+  const built = fs.existsSync(path.join(distDir, "BUILD_ID")) && fs.existsSync(stampFile);
   if (built && JSON.parse(fs.readFileSync(stampFile, "utf8")).fingerprint === fingerprint) return;
   console.log("Building the app (first start or sources changed)…");
   const r = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit", env: process.env });

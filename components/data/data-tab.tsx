@@ -1,18 +1,23 @@
 "use client";
 
-import { useTranslations } from "next-intl";
-import { useCallback, useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
+import { useLocale, useTranslations } from "next-intl";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
-import { Button, buttonClasses } from "@/components/ui/button";
+import { Button } from "@/components/ui/button";
 import { FormError, TextField } from "@/components/ui/field";
 import { apiFetch } from "@/lib/client/api";
+import { isLocale } from "@/lib/i18n/config";
 import { IssueList } from "./issue-list";
 import { LabelChart } from "./label-chart";
+import { LocalSource } from "./local-source";
 import { MappingStep } from "./mapping-step";
 import { MediaGrid } from "./media-grid";
+import { MicRecorder } from "./mic-recorder";
 import { SampleTable } from "./sample-table";
+import { ServerSource, type DatasetSource, type UploadOutcome } from "./source";
+import { StoragePanel } from "./storage-panel";
 import { WebcamCapture } from "./webcam-capture";
-import type { DatasetView, FormattedIssue, SampleView, UploadResult } from "./types";
+import type { DatasetView, FormattedIssue, SampleView, TablePreview } from "./types";
 
 export interface DataTabScene {
   id: string;
@@ -32,16 +37,25 @@ const ACCEPT: Record<DataTabScene["dataKind"], string> = {
 
 const PAGE = 100;
 
-/** The Data tab: bring data in, see whether it is usable, fix it in place. */
+/**
+ * The Data tab: bring data in, see whether it is usable, fix it in place. The same UI works on
+ * examples stored on the server or kept on this device only: it talks to a DatasetSource.
+ */
 export function DataTab({ projectId, scene }: { projectId: string; scene: DataTabScene }) {
   const t = useTranslations("data");
   const te = useTranslations("errors");
+  const tAll = useTranslations();
+  const rawLocale = useLocale();
+  const locale = isLocale(rawLocale) ? rawLocale : "en";
   const router = useRouter();
+  const [mode, setMode] = useState<"server" | "device" | null>(null);
+  const [syncError, setSyncError] = useState<string | null>(null);
   const [dataset, setDataset] = useState<DatasetView | null>(null);
   const [samples, setSamples] = useState<SampleView[]>([]);
   const [total, setTotal] = useState(0);
   const [page, setPage] = useState(0);
-  const [preview, setPreview] = useState<Extract<UploadResult, { kind: "table" }> | null>(null);
+  const [changes, setChanges] = useState(0);
+  const [preview, setPreview] = useState<TablePreview | null>(null);
   const [previewFormat, setPreviewFormat] = useState<string | undefined>(undefined);
   const [report, setReport] = useState<{ title: string; issues: FormattedIssue[] } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -54,22 +68,68 @@ export function DataTab({ projectId, scene }: { projectId: string; scene: DataTa
   const hasClasses = isMedia || scene.dataKind === "text";
   const pageSize = isMedia ? 500 : PAGE;
 
-  const refresh = useCallback(async () => {
-    const [d, s] = await Promise.all([
-      apiFetch<{ dataset: DatasetView }>(`/api/projects/${projectId}/dataset`),
-      apiFetch<{ samples: SampleView[]; total: number }>(`/api/projects/${projectId}/samples?offset=${page * pageSize}&limit=${pageSize}`),
-    ]);
-    if (d.ok) setDataset(d.data.dataset);
-    if (s.ok) {
-      setSamples(s.data.samples);
-      setTotal(s.data.total);
-    }
-    if (!d.ok) setError(d.error.message);
-  }, [projectId, page, pageSize]);
+  // Where the examples are is a project setting: read it once, then use the matching source.
+  useEffect(() => {
+    let live = true;
+    void apiFetch<{ dataset: DatasetView }>(`/api/projects/${projectId}/dataset`).then((d) => {
+      if (!live) return;
+      if (d.ok) setMode(d.data.dataset.localDataOnly ? "device" : "server");
+      else setError(d.error.message);
+    });
+    return () => {
+      live = false;
+    };
+  }, [projectId]);
 
+  const source = useMemo<DatasetSource | null>(() => {
+    const msg = { network: te("network"), internal: te("internal") };
+    if (mode === "server") return new ServerSource(projectId, msg);
+    if (mode === "device") {
+      const sceneInfo = { id: scene.id, dataKind: scene.dataKind };
+      const onSyncError = (m: string | null) => setSyncError(m ? t("errors.syncFailed", { message: m }) : null);
+      return new LocalSource(projectId, sceneInfo, locale, { ...msg, t: (key, params) => tAll(key as never, params as never) }, onSyncError);
+    }
+    return null;
+    // The translators only change with the language (`locale`), which makes a new source anyway.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [mode, projectId, scene.id, scene.dataKind, locale]);
+
+  useEffect(() => () => source?.dispose(), [source]);
+
+  // A file chosen before the project's storage mode is known waits for the source.
+  const sourceRef = useRef<DatasetSource | null>(null);
+  const waiting = useRef<((s: DatasetSource) => void)[]>([]);
+  useEffect(() => {
+    sourceRef.current = source;
+    if (source) for (const w of waiting.current.splice(0)) w(source);
+  }, [source]);
+  const getSource = () => (sourceRef.current ? Promise.resolve(sourceRef.current) : new Promise<DatasetSource>((r) => waiting.current.push(r)));
+
+  const latest = useRef(0);
+  // Messages for refresh errors, kept out of its dependencies so a re-render never re-fetches.
+  const failMessages = useRef({ device: "", other: "" });
+  useEffect(() => {
+    failMessages.current = { device: t("errors.storageUnavailable"), other: te("internal") };
+  }, [t, te]);
+  const refresh = useCallback(async () => {
+    if (!source) return;
+    const ticket = ++latest.current;
+    try {
+      const [d, s] = await Promise.all([source.dataset(), source.samples(page * pageSize, pageSize)]);
+      // Answers can arrive out of order (a burst of webcam frames): only the newest is shown.
+      if (ticket !== latest.current) return;
+      setDataset(d);
+      setSamples(s.samples);
+      setTotal(s.total);
+    } catch (e) {
+      setError(source.mode === "device" ? failMessages.current.device : e instanceof Error ? e.message : failMessages.current.other);
+    }
+  }, [source, page, pageSize]);
+
+  // Re-read after every change (`changes`), with the source of the moment.
   useEffect(() => {
     void refresh();
-  }, [refresh]);
+  }, [refresh, changes]);
 
   useEffect(() => {
     if (!dropClass && dataset?.schema.labels.length) setDropClass(dataset.schema.labels[0]);
@@ -77,23 +137,24 @@ export function DataTab({ projectId, scene }: { projectId: string; scene: DataTa
 
   function afterChange(message: string | null) {
     setNotice(message);
-    void refresh();
+    setChanges((c) => c + 1);
     router.refresh();
   }
 
-  async function uploadOne(file: Blob, name: string, opts: { label?: string; format?: string } = {}): Promise<UploadResult | { kind: "error"; message: string }> {
-    const q = new URLSearchParams({ name });
-    if (opts.label) q.set("label", opts.label);
-    if (opts.format) q.set("format", opts.format);
-    let res: Response;
-    try {
-      res = await fetch(`/api/projects/${projectId}/uploads?${q}`, { method: "POST", body: file, headers: { "content-type": "application/octet-stream" } });
-    } catch {
-      return { kind: "error", message: te("network") };
+  async function uploadOne(file: Blob, name: string, opts: { label?: string; format?: string; source?: string } = {}): Promise<UploadOutcome> {
+    return (await getSource()).upload(file, name, opts);
+  }
+
+  /** A webcam frame or a recorded clip into the chosen class; true when it was stored. */
+  async function captureOne(blob: Blob, name: string, origin: string): Promise<boolean> {
+    const r = await uploadOne(blob, name, { label: dropClass.trim(), source: origin });
+    if (r.kind === "imported") {
+      afterChange(t("added", { added: r.added, skipped: r.skipped }));
+      return true;
     }
-    const json = await res.json().catch(() => null);
-    if (res.status === 413 || (json && "error" in json)) return { kind: "error", message: json?.error?.message ?? te("internal") };
-    return json as UploadResult;
+    if (r.kind === "error") setError(r.message);
+    else setReport({ title: t("uploadReport"), issues: r.kind === "rejected" ? r.issues : [] });
+    return false;
   }
 
   async function uploadFiles(files: File[]) {
@@ -134,21 +195,18 @@ export function DataTab({ projectId, scene }: { projectId: string; scene: DataTa
   async function importPreview(mapping: Record<string, unknown>) {
     if (!preview) return;
     setBusy(true);
-    const res = await apiFetch<UploadResult>(`/api/projects/${projectId}/imports`, {
-      body: { uploadId: preview.uploadId, mapping, format: previewFormat },
-      networkErrorMessage: te("network"),
-    });
+    const res = await (await getSource()).importTable(preview, mapping, previewFormat);
     setBusy(false);
-    if (!res.ok) {
-      setError(res.error.message);
+    if (res.kind === "error") {
+      setError(res.message);
       return;
     }
-    if (res.data.kind === "imported") {
+    if (res.kind === "imported") {
       setPreview(null);
-      setReport(res.data.issues.length ? { title: t("rowsSkipped"), issues: res.data.issues } : null);
-      afterChange(t("added", { added: res.data.added, skipped: res.data.skipped }));
-    } else if (res.data.kind === "rejected") {
-      setReport({ title: t("uploadReport"), issues: res.data.issues });
+      setReport(res.issues.length ? { title: t("rowsSkipped"), issues: res.issues } : null);
+      afterChange(t("added", { added: res.added, skipped: res.skipped }));
+    } else if (res.kind === "rejected") {
+      setReport({ title: t("uploadReport"), issues: res.issues });
     }
   }
 
@@ -169,34 +227,48 @@ export function DataTab({ projectId, scene }: { projectId: string; scene: DataTa
   async function loadSample() {
     setBusy(true);
     setError(null);
-    const res = await apiFetch<UploadResult>(`/api/projects/${projectId}/sample-dataset`, { method: "POST", networkErrorMessage: te("network") });
+    const res = await (await getSource()).loadSample();
     setBusy(false);
-    if (!res.ok) return setError(res.error.message);
-    if (res.data.kind === "imported") afterChange(t("added", { added: res.data.added, skipped: res.data.skipped }));
+    if (res.kind === "error") return setError(res.message);
+    if (res.kind === "rejected") return setReport({ title: t("uploadReport"), issues: res.issues });
+    if (res.kind === "imported") afterChange(t("added", { added: res.added, skipped: res.skipped }));
   }
 
   async function addClass(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
     const label = String(new FormData(form).get("label") ?? "");
-    const res = await apiFetch(`/api/projects/${projectId}/classes`, { body: { label }, networkErrorMessage: te("network") });
-    if (!res.ok) return setError(res.error.fields.label ?? res.error.message);
+    const err = await (await getSource()).addClass(label);
+    if (err) return setError(err);
     form.reset();
     setDropClass(label.trim());
     afterChange(t("classAdded", { name: label.trim() }));
   }
 
   async function relabel(id: string, label: string): Promise<string | null> {
-    const res = await apiFetch(`/api/projects/${projectId}/samples/${id}`, { method: "PATCH", body: { label }, networkErrorMessage: te("network") });
-    if (!res.ok) return res.error.fields.label ?? res.error.message;
+    const err = await (await getSource()).relabel(id, label);
+    if (err) return err;
     afterChange(t("labelSaved"));
     return null;
   }
 
   async function bulk(action: "delete" | "move", ids: string[], label?: string) {
-    const res = await apiFetch(`/api/projects/${projectId}/samples/bulk`, { body: { action, ids, label }, networkErrorMessage: te("network") });
-    if (!res.ok) return setError(res.error.message);
+    const err = await (await getSource()).bulk(action, ids, label);
+    if (err) return setError(err);
     afterChange(action === "delete" ? t("deleted", { count: ids.length }) : t("moved", { count: ids.length, label: label ?? "" }));
+  }
+
+  async function exportCsv() {
+    const err = await (await getSource()).exportCsv();
+    if (err) setError(err);
+  }
+
+  function onSwitched(next: "server" | "device", message: string) {
+    setPreview(null);
+    setPage(0);
+    setMode(next);
+    setSyncError(null);
+    afterChange(message);
   }
 
   function onDrop(e: DragEvent<HTMLDivElement>) {
@@ -210,14 +282,26 @@ export function DataTab({ projectId, scene }: { projectId: string; scene: DataTa
 
   return (
     <div className="space-y-6" data-testid="data-tab">
-      <p className="rounded-xl border border-slate-200 bg-white p-3 text-sm text-slate-600" data-testid="data-location">
-        🔒 {t("whereStored")}
-      </p>
+      {mode ? (
+        <StoragePanel
+          projectId={projectId}
+          scene={{ id: scene.id, dataKind: scene.dataKind }}
+          mode={mode}
+          refreshKey={changes}
+          onSwitched={onSwitched}
+          onChanged={(m) => afterChange(m)}
+        />
+      ) : null}
 
       <p role="status" aria-live="polite" className="text-sm text-emerald-700" data-testid="data-notice">
         {notice}
       </p>
       <FormError message={error} />
+      {syncError ? (
+        <p role="alert" className="text-sm text-amber-800">
+          {syncError}
+        </p>
+      ) : null}
 
       {preview && mappingKind ? (
         <MappingStep
@@ -271,7 +355,7 @@ export function DataTab({ projectId, scene }: { projectId: string; scene: DataTa
               }}
             />
             <div className="mt-4 flex flex-wrap justify-center gap-2">
-              <Button onClick={() => fileInput.current?.click()} disabled={busy}>
+              <Button onClick={() => fileInput.current?.click()} disabled={busy || !source}>
                 {busy ? t("working") : t("chooseFiles")}
               </Button>
               {scene.hasSample ? (
@@ -304,7 +388,8 @@ export function DataTab({ projectId, scene }: { projectId: string; scene: DataTa
                 </Button>
               </form>
             ) : null}
-            {scene.dataKind === "image" ? <WebcamCapture labels={labels} currentClass={dropClass} onCapture={(blob, name) => uploadOne(blob, name, { label: dropClass.trim() }).then((r) => (r.kind === "imported" ? afterChange(t("added", { added: r.added, skipped: r.skipped })) : r.kind === "error" ? setError(r.message) : setReport({ title: t("uploadReport"), issues: r.kind === "rejected" ? r.issues : [] })))} /> : null}
+            {scene.dataKind === "image" ? <WebcamCapture labels={labels} currentClass={dropClass} onCapture={(blob, name) => captureOne(blob, name, "webcam")} /> : null}
+            {scene.dataKind === "audio" ? <MicRecorder currentClass={dropClass} onKeep={(wav, name) => captureOne(wav, name, "microphone")} /> : null}
           </div>
         </section>
       )}
@@ -318,9 +403,9 @@ export function DataTab({ projectId, scene }: { projectId: string; scene: DataTa
               {t("datasetTitle")} <span className="text-sm font-normal text-slate-500" data-testid="dataset-total">{t("total", { count: dataset.total, version: dataset.version })}</span>
             </h3>
             {dataset.total ? (
-              <a className={buttonClasses("secondary", "sm")} href={`/api/projects/${projectId}/dataset/export`} download>
+              <Button variant="secondary" size="sm" onClick={exportCsv} data-testid="export-csv">
                 {t("exportCsv")}
-              </a>
+              </Button>
             ) : null}
           </div>
           {dataset.schema.columns?.length ? (
@@ -333,7 +418,6 @@ export function DataTab({ projectId, scene }: { projectId: string; scene: DataTa
           {dataset.total === 0 ? <p className="text-sm text-slate-600">{t("emptyDataset")}</p> : null}
           {isMedia ? (
             <MediaGrid
-              projectId={projectId}
               kind={scene.dataKind as "image" | "audio"}
               samples={samples}
               labels={labels}

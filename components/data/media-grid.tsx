@@ -4,17 +4,16 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import type { SampleView } from "./types";
+import { ClipThumbnail } from "./waveform";
 
-/** Thumbnails (or audio players) per class; select some, then move them to another class or delete them. */
+/** Thumbnails (or audio players with a small waveform) per class; select some, then move them to another class or delete them. */
 export function MediaGrid({
-  projectId,
   kind,
   samples,
   labels,
   onMove,
   onDelete,
 }: {
-  projectId: string;
   kind: "image" | "audio";
   samples: SampleView[];
   labels: string[];
@@ -63,15 +62,17 @@ export function MediaGrid({
             {label} <span className="text-slate-500">({items.length})</span>
           </h4>
           {items.length === 0 ? <p className="text-sm text-slate-500">{t("emptyClass")}</p> : null}
-          <ul className="grid grid-cols-3 gap-2 sm:grid-cols-6 lg:grid-cols-8">
+          <ul className={`grid gap-2 ${kind === "image" ? "grid-cols-3 sm:grid-cols-6 lg:grid-cols-8" : "grid-cols-1 sm:grid-cols-2 lg:grid-cols-4"}`}>
             {items.map((s) => (
               <li key={s.id}>
                 <label className="block cursor-pointer rounded-lg border border-slate-200 p-1 has-[:checked]:border-brand-500 has-[:checked]:ring-2 has-[:checked]:ring-brand-100">
                   <input type="checkbox" className="sr-only" checked={selected.has(s.id)} onChange={() => toggle(s.id)} aria-label={s.fileName ?? s.id} />
-                  {kind === "image" ? (
+                  {!s.mediaUrl ? (
+                    <span className="block truncate text-xs">{s.fileName}</span>
+                  ) : kind === "image" ? (
                     // eslint-disable-next-line @next/next/no-img-element
                     <img
-                      src={`/api/projects/${projectId}/blobs/${s.blobId}`}
+                      src={s.mediaUrl}
                       alt={s.fileName ?? ""}
                       loading="lazy"
                       className="aspect-square w-full rounded object-cover"
@@ -79,9 +80,10 @@ export function MediaGrid({
                       data-testid="thumbnail"
                     />
                   ) : (
-                    <span className="block text-xs">
+                    <span className="block space-y-1 text-xs">
                       <span className="block truncate">{s.fileName}</span>
-                      <audio controls preload="none" src={`/api/projects/${projectId}/blobs/${s.blobId}`} className="w-full" data-testid="clip" />
+                      <ClipThumbnail url={s.mediaUrl} name={t("clipWaveform", { name: s.fileName ?? "" })} />
+                      <audio controls preload="none" src={s.mediaUrl} className="w-full" data-testid="clip" />
                     </span>
                   )}
                 </label>

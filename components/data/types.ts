@@ -34,6 +34,8 @@ export interface SampleView {
   blobId: string | null;
   fileName: string | null;
   source: string;
+  /** Where the browser loads the picture or clip from (a server route or a device object URL). */
+  mediaUrl?: string | null;
 }
 
 export interface TablePreview {

@@ -22,6 +22,7 @@ import { analyzeDataset, analyzeEntityDataset } from "@/lib/data/quality";
 import { profileColumns, type ColumnProfile } from "@/lib/data/tabular";
 import { isZip } from "@/lib/data/zip";
 import type { Locale } from "@/lib/i18n/config";
+import type { LocalSummaryInput } from "@/lib/schemas/local-summary";
 import { getScene, type DataKind, type SceneDecl } from "@/lib/scenes";
 import { putBytes, putStream, readBlob } from "./blob-store";
 import { db, type Prisma } from "./db";
@@ -157,6 +158,7 @@ export async function getDatasetView(userId: string, projectId: string, locale: 
   const { project, scene } = await ownedProject(userId, projectId);
   const ds = await ensureDataset(db, project.id, scene.dataKind);
   const schema = parseSchema(ds.schema);
+  if (project.localDataOnly) return localDatasetView(ds, schema, scene, locale);
   const rows = await db.sample.findMany({ where: { datasetId: ds.id }, select: { label: true, text: true, data: true, fileName: true } });
   let report: { total: number; classes: { label: string; count: number }[]; issues: DataIssue[]; canTrain: boolean };
   if (scene.dataKind === "entities") {
@@ -271,6 +273,7 @@ export async function handleUpload(
   opts: { fileName: string; label?: string; format?: string; locale: Locale },
 ): Promise<TablePreview | ImportResult | RejectedUpload> {
   const { project, scene } = await ownedProject(userId, projectId);
+  refuseIfDeviceOnly(project);
   const limits = serverLimits();
   const staged = await putStream(body, { maxBytes: limits.maxUploadBytes, limitLabel: formatBytes(limits.maxUploadBytes, opts.locale) });
   let committed = false;
@@ -366,6 +369,7 @@ async function importClassZip(
 /** "Load sample dataset": the scene's own small dataset from public/samples, imported like an upload. */
 export async function loadSampleDataset(userId: string, projectId: string, locale: Locale): Promise<ImportResult | RejectedUpload> {
   const { project, scene } = await ownedProject(userId, projectId);
+  refuseIfDeviceOnly(project);
   const sample = getSampleDataset(scene.id);
   if (!sample) throw new AppError("not_found", "errors.noSampleDataset");
   const file = path.join(process.cwd(), "public", ...sample.path.split("/").filter(Boolean));
@@ -477,6 +481,7 @@ export async function importTable(
   locale: Locale,
 ): Promise<ImportResult | RejectedUpload> {
   const { project, scene } = await ownedProject(userId, projectId);
+  refuseIfDeviceOnly(project);
   const ds = await ensureDataset(db, project.id, scene.dataKind);
   const schema = parseSchema(ds.schema);
   if (schema.importedUploads.includes(input.uploadId)) throw new AppError("conflict", "errors.alreadyImported");
@@ -595,6 +600,93 @@ export async function setLocalDataOnly(userId: string, projectId: string, localD
   const { project } = await ownedProject(userId, projectId);
   await db.project.update({ where: { id: project.id }, data: { localDataOnly } });
   return { localDataOnly };
+}
+
+/* ------------------------------------------------------------------ device-only data */
+
+/* "Keep training data on this device only": the examples live in the browser (IndexedDB). The
+ * server keeps only what the browser reports: counts per label and a checksum, recorded as a
+ * DatasetVersion whose checksum starts with "local:", so the project status, the dataset version
+ * and training records work without the examples. */
+
+export const LOCAL_CHECKSUM_PREFIX = "local:";
+
+function refuseIfDeviceOnly(project: { localDataOnly: boolean }) {
+  if (project.localDataOnly) throw new AppError("conflict", "data.errors.deviceOnly");
+}
+
+/** Whether counts like these are enough to start training (the browser runs the full quality report). */
+export function canTrainFromCounts(kind: DataKind, total: number, labelCounts: Record<string, number>): boolean {
+  const filled = Object.values(labelCounts).filter((n) => n > 0).length;
+  if (kind === "entities") return total > 0 && filled > 0;
+  if (filled === 0) return (kind === "faq" || kind === "ratings" || kind === "tabular") && total >= 2;
+  return filled >= 2;
+}
+
+function parseCounts(raw: string | undefined): Record<string, number> {
+  try {
+    const v = JSON.parse(raw ?? "{}") as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(v).filter((e): e is [string, number] => typeof e[1] === "number"));
+  } catch {
+    return {};
+  }
+}
+
+async function latestLocalVersion(tx: Tx | typeof db, datasetId: string) {
+  return tx.datasetVersion.findFirst({
+    where: { datasetId, checksum: { startsWith: LOCAL_CHECKSUM_PREFIX } },
+    orderBy: { version: "desc" },
+  });
+}
+
+async function localDatasetView(
+  ds: { id: string; kind: string; version: number },
+  schema: DatasetSchema,
+  scene: SceneDecl,
+  locale: Locale,
+): Promise<DatasetView> {
+  const last = await latestLocalVersion(db, ds.id);
+  const counts = parseCounts(last?.labelCounts);
+  const total = last?.sampleCount ?? 0;
+  const canTrain = canTrainFromCounts(scene.dataKind, total, counts);
+  return {
+    id: ds.id,
+    kind: ds.kind,
+    version: ds.version,
+    schema: { labels: Object.keys(counts), replies: schema.replies, task: schema.task },
+    total,
+    classes: Object.entries(counts)
+      .map(([label, count]) => ({ label, count }))
+      .sort((a, b) => b.count - a.count),
+    issues: total === 0 ? formatIssues([issueError("no-samples")], locale) : [],
+    canTrain,
+    localDataOnly: true,
+  };
+}
+
+/**
+ * Records the browser's report about device-only data as a new dataset version (or returns the
+ * current version when nothing changed since the last report).
+ */
+export async function saveLocalSummary(userId: string, projectId: string, input: LocalSummaryInput): Promise<{ version: number }> {
+  const { project, scene } = await ownedProject(userId, projectId);
+  if (!project.localDataOnly) throw new AppError("conflict", "data.errors.notDeviceOnly");
+  const classCount = Object.values(input.labelCounts).reduce((n, c) => n + c, 0);
+  // Entity types are counted per entity (a sentence can hold several); classes per example.
+  if (scene.dataKind !== "entities" && classCount > input.total) throw new AppError("validation", "errors.invalidInput");
+  const checksum = LOCAL_CHECKSUM_PREFIX + input.checksum;
+  const labelCounts = JSON.stringify(input.labelCounts);
+  return db.$transaction(async (tx) => {
+    const ds = await ensureDataset(tx, project.id, scene.dataKind);
+    const last = await latestLocalVersion(tx, ds.id);
+    if (last && last.version === ds.version && last.checksum === checksum && last.sampleCount === input.total && last.labelCounts === labelCounts) {
+      return { version: ds.version };
+    }
+    const updated = await tx.dataset.update({ where: { id: ds.id }, data: { version: { increment: 1 } } });
+    await tx.datasetVersion.create({ data: { datasetId: ds.id, version: updated.version, sampleCount: input.total, labelCounts, checksum } });
+    await tx.project.update({ where: { id: project.id }, data: { updatedAt: new Date() } });
+    return { version: updated.version };
+  });
 }
 
 /* ------------------------------------------------------------------ files out */

@@ -38,7 +38,14 @@ const summarySelect = {
   updatedAt: true,
   createdAt: true,
   _count: { select: { modelVersions: true } },
-  datasets: { select: { _count: { select: { samples: true } } } },
+  localDataOnly: true,
+  datasets: {
+    select: {
+      _count: { select: { samples: true } },
+      // Device-only data: the last count the browser reported (see saveLocalSummary in datasets.ts).
+      versions: { where: { checksum: { startsWith: "local:" } }, orderBy: { version: "desc" }, take: 1, select: { sampleCount: true } },
+    },
+  },
 } as const;
 
 type SummaryRow = {
@@ -51,11 +58,14 @@ type SummaryRow = {
   updatedAt: Date;
   createdAt: Date;
   _count: { modelVersions: number };
-  datasets: { _count: { samples: number } }[];
+  localDataOnly: boolean;
+  datasets: { _count: { samples: number }; versions: { sampleCount: number }[] }[];
 };
 
 function toSummary(p: SummaryRow): ProjectSummary {
-  const samples = p.datasets.reduce((n, d) => n + d._count.samples, 0);
+  const samples = p.localDataOnly
+    ? p.datasets.reduce((n, d) => n + (d.versions[0]?.sampleCount ?? 0), 0)
+    : p.datasets.reduce((n, d) => n + d._count.samples, 0);
   const status: ProjectStatus = p._count.modelVersions > 0 ? "trained" : samples > 0 ? "data-ready" : "no-data";
   return {
     id: p.id,
