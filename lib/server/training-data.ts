@@ -9,6 +9,8 @@ import { getScene } from "@/lib/scenes";
  * worker from the owner-only blob route.
  */
 export interface TrainingData {
+  /** True when the samples live only in the owner's browser (the trainer reads them there). */
+  localDataOnly: boolean;
   datasetVersion: number;
   kind: string;
   labels: string[];
@@ -23,7 +25,7 @@ export async function getTrainingData(userId: string, projectId: string): Promis
   if (!project) throw notFound();
   const scene = getScene(project.scene);
   const ds = await db.dataset.findUnique({ where: { projectId_name: { projectId: project.id, name: "default" } } });
-  if (!ds || !scene) return { datasetVersion: 0, kind: scene?.dataKind ?? "", labels: [], replies: {}, task: null, target: null, samples: [] };
+  if (!ds || !scene) return { localDataOnly: project.localDataOnly, datasetVersion: 0, kind: scene?.dataKind ?? "", labels: [], replies: {}, task: null, target: null, samples: [] };
   // Read the rows and the version in one transaction so they belong together.
   const [rows, fresh] = await db.$transaction([
     db.sample.findMany({ where: { datasetId: ds.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true, text: true, label: true, blobId: true, data: true } }),
@@ -31,6 +33,7 @@ export async function getTrainingData(userId: string, projectId: string): Promis
   ]);
   const schema = JSON.parse(fresh.schema || "{}") as { labels?: string[]; replies?: Record<string, string>; task?: "classification" | "regression"; mapping?: { kind: string; target?: string } };
   return {
+    localDataOnly: project.localDataOnly,
     datasetVersion: fresh.version,
     kind: ds.kind,
     labels: schema.labels ?? [],

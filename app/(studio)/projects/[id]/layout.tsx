@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
+import { TrainingProvider } from "@/components/training/training-provider";
 import { WorkspaceTabs } from "@/components/workspace/workspace-tabs";
 import { isLocale } from "@/lib/i18n/config";
 import { INTERFACES, getScene, type InterfaceId } from "@/lib/scenes";
@@ -32,8 +33,11 @@ export default async function ProjectLayout({ children, params }: { children: Re
           </span>
         </p>
       </div>
-      <WorkspaceTabs projectId={project.id} />
-      <section>{children}</section>
+      {/* The trainer lives here, above the tabs, so training continues while the user switches tabs. */}
+      <TrainingProvider projectId={project.id} scene={project.scene} modelType={project.modelType}>
+        <WorkspaceTabs projectId={project.id} />
+        <section>{children}</section>
+      </TrainingProvider>
     </div>
   );
 }

@@ -1,0 +1,91 @@
+/**
+ * Turns the project's training data (GET /api/projects/:id/training-data) into a worker job for the
+ * scene's model type. Images are decoded in the browser with their EXIF orientation applied.
+ */
+import type { TrainJob } from "@/lib/ml/worker/protocol";
+import type { RawImage, TabularRow } from "@/lib/ml/types";
+import { MOBILENET_V2_ID } from "@/lib/ml/backbones/mobilenet";
+
+export interface TrainingDataResponse {
+  localDataOnly?: boolean;
+  datasetVersion: number;
+  kind: string;
+  labels: string[];
+  task: "classification" | "regression" | null;
+  target: string | null;
+  /** Server samples carry a blob id; device-only samples carry the Blob itself. */
+  samples: { id: string; text: string | null; label: string | null; blobId?: string | null; blob?: Blob | null; data: unknown }[];
+}
+
+export type PreparedJob =
+  | { ok: true; job: TrainJob; sampleIds: string[]; backboneId: string | null }
+  | { ok: false; reason: "unsupported-model" | "unsupported-scene" | "no-data" };
+
+const IMAGE_SIZE = { backbone: 224, cnn: 64 };
+
+async function decodeImage(source: string | Blob, size: number): Promise<RawImage> {
+  let blob: Blob;
+  if (typeof source === "string") {
+    const res = await fetch(source, { credentials: "same-origin" });
+    if (!res.ok) throw new Error(`Could not load ${source} (${res.status})`);
+    blob = await res.blob();
+  } else blob = source;
+  const bitmap = await createImageBitmap(blob, { imageOrientation: "from-image" });
+  try {
+    const canvas = new OffscreenCanvas(size, size);
+    const ctx = canvas.getContext("2d")!;
+    // Centre-crop to a square, as the webcam capture does, then scale.
+    const side = Math.min(bitmap.width, bitmap.height);
+    ctx.drawImage(bitmap, (bitmap.width - side) / 2, (bitmap.height - side) / 2, side, side, 0, 0, size, size);
+    const data = ctx.getImageData(0, 0, size, size).data;
+    return { width: size, height: size, channels: 4, data };
+  } finally {
+    bitmap.close();
+  }
+}
+
+export async function prepareJob(
+  projectId: string,
+  scene: string,
+  modelType: string,
+  data: TrainingDataResponse,
+  onDecode: (done: number, total: number) => void,
+): Promise<PreparedJob> {
+  const samples = data.samples.filter((s) => s.label !== null && s.label !== "");
+  if (samples.length === 0) return { ok: false, reason: "no-data" };
+  const sampleIds = samples.map((s) => s.id);
+  const common = { scene, datasetVersion: String(data.datasetVersion), sampleIds: samples.map((_, i) => i), checkpointKey: `project:${projectId}` };
+  const labels = samples.map((s) => s.label!);
+
+  if (data.kind === "text") {
+    if (modelType !== "ngram-bag" && modelType !== "text-cnn") return { ok: false, reason: "unsupported-model" };
+    return { ok: true, sampleIds, backboneId: null, job: { kind: "text", modelType, texts: samples.map((s) => s.text ?? ""), labels, ...common } };
+  }
+  if (data.kind === "tabular") {
+    if (modelType !== "mlp" && modelType !== "linear") return { ok: false, reason: "unsupported-model" };
+    const rows = samples.map((s) => ((s.data as { values?: TabularRow } | null)?.values ?? {}) as TabularRow);
+    const target = data.target ?? "target";
+    const withTarget = samples.map((s, i) => ({ ...rows[i], [target]: (s.data as { target?: string | number } | null)?.target ?? s.label }));
+    return { ok: true, sampleIds, backboneId: null, job: { kind: "tabular", modelType, rows: withTarget, target, task: data.task ?? undefined, ...common } };
+  }
+  if (data.kind === "image" && scene === "image-recognition") {
+    if (modelType !== "mobilenet-transfer" && modelType !== "small-cnn") return { ok: false, reason: "unsupported-model" };
+    const size = modelType === "small-cnn" ? IMAGE_SIZE.cnn : IMAGE_SIZE.backbone;
+    const images: RawImage[] = [];
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i];
+      images.push(await decodeImage(s.blob ?? `/api/projects/${projectId}/blobs/${s.blobId}`, size));
+      if (i % 8 === 7 || i === samples.length - 1) onDecode(i + 1, samples.length);
+    }
+    if (modelType === "small-cnn") return { ok: true, sampleIds, backboneId: null, job: { kind: "small-cnn", images, labels, imageSize: size, ...common } };
+    // Blob ids are content hashes: the worker's feature cache never embeds the same picture twice.
+    const cacheKeys = samples.map((s) => s.blobId ?? `local:${s.id}`);
+    return {
+      ok: true,
+      sampleIds,
+      backboneId: MOBILENET_V2_ID,
+      job: { kind: "backbone-head", modelType, backboneId: MOBILENET_V2_ID, images, labels, cacheKeys, ...common },
+    };
+  }
+  return { ok: false, reason: "unsupported-scene" };
+}

@@ -1,0 +1,117 @@
+import { chromium } from "@playwright/test";
+import { BASE_URL } from "../playwright.config";
+import { createProjectApi, createUser, expect, test } from "./fixtures";
+
+// Training runs real TensorFlow.js in a worker; on SwiftShader a run takes seconds to minutes.
+test.setTimeout(240_000);
+
+test.beforeEach(async ({ page }) => {
+  await createUser(page.request);
+});
+
+async function intentProjectWithSample(request: Parameters<typeof createProjectApi>[0], name: string) {
+  const project = await createProjectApi(request, { name, scene: "intent-chatbot", modelType: "ngram-bag", interfaces: ["chat"] });
+  const r = await request.post(`/api/projects/${project.id}/sample-dataset`);
+  expect(r.status()).toBe(201);
+  return project;
+}
+
+test("train a text model on WebGPU; the page stays responsive; the version appears in Evaluate", async ({ page }) => {
+  const project = await intentProjectWithSample(page.request, "Shop bot");
+  await page.goto(`/projects/${project.id}/train`);
+  await page.getByTestId("start-training").click();
+  await expect(page.getByTestId("backend-badge")).toHaveAttribute("data-backend", "webgpu");
+  await expect(page.getByTestId("fallback-reason")).toHaveCount(0);
+
+  // While the worker trains, a button on the page still answers at once.
+  await expect(page.getByTestId("train-status")).toHaveText(/Training…|Preparing/);
+  const probe = page.getByTestId("responsive-probe");
+  for (let i = 1; i <= 3; i++) {
+    await probe.click({ timeout: 2_000 });
+    await expect(probe).toHaveText(`Responsive check: ${i}`, { timeout: 2_000 });
+  }
+  // Moving to another tab and back does not stop the run.
+  await page.getByRole("link", { name: "Data", exact: true }).click();
+  await expect(page.getByTestId("data-tab")).toBeVisible();
+  await page.getByRole("link", { name: "Train", exact: true }).click();
+
+  const done = page.getByTestId("train-done");
+  await expect(done).toBeVisible({ timeout: 180_000 });
+  await expect(done).toContainText("Saved as version v1.");
+  const accuracy = Number(/Accuracy on held-out examples: ([\d.]+)%/.exec(await done.innerText())?.[1]);
+  expect(accuracy).toBeGreaterThan(40); // 9 intents: chance is 11%
+  await expect(page.getByTestId("loss-chart")).toBeVisible();
+
+  await done.getByRole("link", { name: "See the evaluation" }).click();
+  await expect(page.getByTestId("version-row")).toHaveCount(1);
+  await expect(page.getByTestId("version-row")).toContainText("webgpu");
+  await expect(page.getByTestId("per-class-table")).toContainText("opening_hours");
+  await expect(page.getByTestId("confusion-matrix")).toBeVisible();
+  await page.goto("/projects");
+  await expect(page.getByTestId("project-row").filter({ hasText: "Shop bot" }).getByTestId("project-status")).toHaveText(/Trained/);
+});
+
+test("without WebGPU the trainer falls back to WebGL and says why", async ({ page }) => {
+  const project = await intentProjectWithSample(page.request, "Fallback bot");
+  const browser = await chromium.launch({
+    executablePath: test.info().project.use.launchOptions?.executablePath,
+    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  try {
+    const context = await browser.newContext({ baseURL: BASE_URL, storageState: await page.context().storageState() });
+    const p = await context.newPage();
+    await p.goto(`/projects/${project.id}/train`);
+    await p.getByTestId("start-training").click();
+    await expect(p.getByTestId("backend-badge")).toHaveAttribute("data-backend", "webgl");
+    await expect(p.getByTestId("fallback-reason")).toContainText(/WebGPU/);
+    await expect(p.getByTestId("train-done")).toBeVisible({ timeout: 180_000 });
+    const versions = await (await p.request.get(`/api/projects/${project.id}/models`)).json();
+    expect(versions.versions[0].backend).toBe("webgl");
+  } finally {
+    await browser.close();
+  }
+});
+
+test("an image model trains on the sample pictures with the pretrained backbone", async ({ page }) => {
+  const project = await createProjectApi(page.request, { name: "Shapes", scene: "image-recognition", modelType: "mobilenet-transfer", interfaces: ["buttons"] });
+  expect((await page.request.post(`/api/projects/${project.id}/sample-dataset`)).status()).toBe(201);
+  await page.goto(`/projects/${project.id}/train`);
+  await page.getByRole("radio", { name: /Fast/ }).check({ force: true });
+  // WebGPU here is SwiftShader (a GPU emulated on 2 CPU cores): far too slow for MobileNetV2 in a
+  // test. Force WebAssembly, which trains dense heads (and shows the backend setting works).
+  await page.getByTestId("advanced").locator("summary").click();
+  await page.getByTestId("backend-select").selectOption("wasm");
+  await page.getByTestId("start-training").click();
+  await expect(page.getByTestId("backend-badge")).toHaveAttribute("data-backend", "wasm");
+  await expect(page.getByTestId("train-status")).toHaveText(/pretrained model|pictures|Training/, { timeout: 60_000 });
+  const done = page.getByTestId("train-done");
+  await expect(done).toBeVisible({ timeout: 220_000 });
+  const accuracy = Number(/Accuracy on held-out examples: ([\d.]+)%/.exec(await done.innerText())?.[1]);
+  expect(accuracy).toBeGreaterThanOrEqual(70); // 3 shapes, 9 held-out pictures
+  const version = (await (await page.request.get(`/api/projects/${project.id}/models`)).json()).versions[0];
+  const detail = await (await page.request.get(`/api/projects/${project.id}/models/${version.id}`)).json();
+  expect(detail.version.manifest.backbone).toMatchObject({ id: "mobilenet-v2-1280", package: "nsfwjs" });
+});
+
+test("closing the tab mid-training keeps the best checkpoint and offers it on return", async ({ page, context }) => {
+  const project = await intentProjectWithSample(page.request, "Interrupted bot");
+  await page.goto(`/projects/${project.id}/train`);
+  await page.getByTestId("advanced").locator("summary").click();
+  await page.getByLabel("Epochs (passes over the data)").fill("400");
+  await page.getByLabel("Stop after this many epochs without improvement").fill("0");
+  await page.getByTestId("start-training").click();
+  await expect(page.getByTestId("train-eta")).toContainText(/Epoch ([3-9]|\d\d+) of 400/, { timeout: 120_000 });
+  await page.close();
+
+  const again = await context.newPage();
+  await again.goto(`/projects/${project.id}/train`);
+  const offer = again.getByTestId("checkpoint-offer");
+  await expect(offer).toBeVisible();
+  await expect(offer).toContainText("unfinished training run");
+  await offer.getByRole("button", { name: "Keep it as a version" }).click();
+  await expect(offer).toHaveCount(0);
+  const versions = (await (await again.request.get(`/api/projects/${project.id}/models`)).json()).versions;
+  expect(versions).toHaveLength(1);
+  await again.reload();
+  await expect(again.getByTestId("checkpoint-offer")).toHaveCount(0);
+});

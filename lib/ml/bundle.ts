@@ -1,0 +1,358 @@
+/**
+ * The model bundle: the one artifact per trained model. It travels from the browser to the server
+ * (ModelVersion) and back to every place that runs the model (playground, share page, embed
+ * widget, REST API in Node).
+ *
+ * Binary layout (little endian):
+ *   bytes 0..7    magic "AIMSBNDL"
+ *   bytes 8..11   u32 length H of the header
+ *   bytes 12..    H bytes of UTF-8 JSON: { manifest, model: { modelTopology, weightSpecs, ... },
+ *                 weights: { byteLength, crc32 } }
+ *   then          the tfjs weight bytes (as produced by model.save), byteLength of them
+ *
+ * Everything is validated on decode (zod), so a truncated, corrupt or foreign file fails with a
+ * BundleError whose code says which, instead of a tfjs error deep inside model loading.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
+import { HASH_FUNCTIONS } from "./text/hash";
+import type { BagTokenizerConfig, SequenceTokenizerConfig } from "./text/tokenizer";
+import type { TabularPreprocessing } from "./tabular/preprocess";
+import type { EvaluationReport } from "./metrics";
+import { PRESET_IDS, type TrainingHyperparams } from "./presets";
+
+export const BUNDLE_FORMAT_VERSION = 1;
+export const BUNDLE_MAGIC = "AIMSBNDL";
+/** The MIME type to store and serve bundles with. */
+export const BUNDLE_CONTENT_TYPE = "application/vnd.ai-mass-studio.model-bundle";
+
+export type BundleErrorCode = "not-a-bundle" | "truncated" | "invalid-header" | "unsupported-version" | "checksum-mismatch";
+
+export class BundleError extends Error {
+  constructor(
+    readonly code: BundleErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "BundleError";
+  }
+}
+
+// ---- schema ------------------------------------------------------------------------------------
+
+const range = z.tuple([z.number().int().min(1), z.number().int().min(1)]).refine(([a, b]) => a <= b, "range min must be <= max");
+const hashId = z.enum(HASH_FUNCTIONS);
+const buckets = z.number().int().min(2).max(1 << 24);
+
+const bagTokenizerSchema = z.object({
+  type: z.literal("hashed-ngram-bag"),
+  version: z.literal(1),
+  normalization: z.literal("nfkc-lowercase"),
+  hash: hashId,
+  seed: z.number().int().min(0),
+  buckets,
+  wordNgrams: range,
+  charNgrams: range.nullable(),
+  cjkNgrams: range.nullable(),
+  maxTokens: z.number().int().min(1),
+});
+
+const sequenceTokenizerSchema = z.object({
+  type: z.literal("hashed-sequence"),
+  version: z.literal(1),
+  normalization: z.literal("nfkc-lowercase"),
+  hash: hashId,
+  seed: z.number().int().min(0),
+  buckets,
+  maxLength: z.number().int().min(1),
+});
+
+const encodedColumnSchema = z.discriminatedUnion("kind", [
+  z.object({ name: z.string(), kind: z.literal("numeric"), mean: z.number(), std: z.number().positive(), missingIndicator: z.boolean() }),
+  z.object({ name: z.string(), kind: z.literal("categorical"), categories: z.array(z.string()) }),
+  z.object({ name: z.string(), kind: z.literal("text"), tokenizer: bagTokenizerSchema }),
+]);
+
+const tabularSchema = z.object({
+  type: z.literal("tabular"),
+  version: z.literal(1),
+  columns: z.array(encodedColumnSchema),
+  featureDim: z.number().int().min(1),
+  target: z.discriminatedUnion("task", [
+    z.object({ name: z.string(), task: z.literal("classification"), labels: z.array(z.string()) }),
+    z.object({ name: z.string(), task: z.literal("regression"), mean: z.number(), std: z.number().positive() }),
+  ]),
+});
+
+const preprocessingSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("text-bag"), tokenizer: bagTokenizerSchema }),
+  z.object({ kind: z.literal("text-sequence"), tokenizer: sequenceTokenizerSchema }),
+  z.object({ kind: z.literal("tabular"), tabular: tabularSchema }),
+  /** Precomputed feature vectors (e.g. from a backbone), used as they are. */
+  z.object({ kind: z.literal("features"), featureDim: z.number().int().min(1) }),
+  /** Raw pixels: resized to width x height, then value * scale + offset. */
+  z.object({
+    kind: z.literal("image"),
+    width: z.number().int().min(1),
+    height: z.number().int().min(1),
+    channels: z.union([z.literal(1), z.literal(3)]),
+    scale: z.number(),
+    offset: z.number(),
+  }),
+]);
+
+const classificationReportSchema = z.object({
+  kind: z.literal("classification"),
+  samples: z.number().int().min(0),
+  accuracy: z.number(),
+  macroF1: z.number(),
+  perClass: z.array(z.object({ label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() })),
+  labels: z.array(z.string()),
+  confusion: z.array(z.array(z.number())),
+  cells: z.array(z.object({ actual: z.number().int(), predicted: z.number().int(), count: z.number().int(), samples: z.array(z.number()) })),
+  confidence: z
+    .object({ thresholds: z.array(z.number()), fallbackRate: z.array(z.number()), answeredAccuracy: z.array(z.number().nullable()) })
+    .optional(),
+});
+
+const regressionReportSchema = z.object({
+  kind: z.literal("regression"),
+  samples: z.number().int().min(0),
+  mae: z.number(),
+  rmse: z.number(),
+  r2: z.number(),
+});
+
+const epochLogSchema = z.object({
+  epoch: z.number().int(),
+  loss: z.number(),
+  acc: z.number().nullable(),
+  valLoss: z.number().nullable(),
+  valAcc: z.number().nullable(),
+  valMae: z.number().nullable(),
+});
+
+const hyperparamsSchema = z.object({
+  epochs: z.number(),
+  batchSize: z.number(),
+  learningRate: z.number(),
+  embeddingLearningRate: z.number(),
+  patience: z.number(),
+  labelSmoothing: z.number(),
+  validationFraction: z.number(),
+  classWeighting: z.enum(["none", "balanced"]),
+});
+
+const trainingSummarySchema = z.object({
+  preset: z.enum(PRESET_IDS),
+  hyperparams: hyperparamsSchema,
+  architecture: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+  seed: z.number().int(),
+  bestEpoch: z.number().int().nullable(),
+  stoppedReason: z.enum(["completed", "early-stopped", "aborted"]),
+  trainSamples: z.number().int(),
+  validationSamples: z.number().int(),
+  history: z.array(epochLogSchema),
+});
+
+export const manifestSchema = z.object({
+  formatVersion: z.literal(BUNDLE_FORMAT_VERSION),
+  scene: z.string().min(1),
+  modelType: z.string().min(1),
+  task: z.enum(["classification", "regression"]),
+  /** Class names in output order; empty for regression. */
+  labels: z.array(z.string()),
+  preprocessing: preprocessingSchema,
+  /** The pretrained feature extractor the inputs must go through first, or null. */
+  backbone: z.object({ id: z.string(), package: z.string(), version: z.string() }).nullable(),
+  tfjsVersion: z.string(),
+  /** Evaluation of the saved weights on metricsSplit. */
+  metrics: z.discriminatedUnion("kind", [classificationReportSchema, regressionReportSchema]).nullable(),
+  metricsSplit: z.enum(["validation", "training"]).nullable(),
+  /** tfjs backend the model was trained on. */
+  backend: z.string(),
+  trainingMs: z.number().min(0),
+  datasetVersion: z.string().nullable(),
+  createdAt: z.string(),
+  training: trainingSummarySchema.nullable(),
+});
+
+export type BundleManifest = z.infer<typeof manifestSchema>;
+export type Preprocessing = z.infer<typeof preprocessingSchema>;
+export type BackboneRef = NonNullable<BundleManifest["backbone"]>;
+export type TrainingSummary = NonNullable<BundleManifest["training"]>;
+
+// The schema and the TypeScript types written elsewhere must describe the same objects.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const typeChecks: [
+  Same<z.infer<typeof bagTokenizerSchema>, BagTokenizerConfig>,
+  Same<z.infer<typeof sequenceTokenizerSchema>, SequenceTokenizerConfig>,
+  Same<z.infer<typeof tabularSchema>, TabularPreprocessing>,
+  Same<NonNullable<BundleManifest["metrics"]>, EvaluationReport>,
+  Same<z.infer<typeof hyperparamsSchema>, TrainingHyperparams>,
+] = [true, true, true, true, true];
+void typeChecks;
+
+const weightSpecSchema = z.object({
+  name: z.string(),
+  shape: z.array(z.number().int().min(0)),
+  dtype: z.enum(["float32", "int32", "bool", "string", "complex64"]),
+  quantization: z.unknown().optional(),
+});
+
+const headerSchema = z.object({
+  manifest: manifestSchema,
+  model: z.object({
+    format: z.string().optional(),
+    generatedBy: z.string().optional(),
+    convertedBy: z.string().nullable().optional(),
+    modelTopology: z.record(z.string(), z.unknown()),
+    weightSpecs: z.array(weightSpecSchema),
+  }),
+  weights: z.object({ byteLength: z.number().int().min(0), crc32: z.number().int().min(0) }),
+});
+
+// ---- encode / decode ---------------------------------------------------------------------------
+
+export interface DecodedBundle {
+  manifest: BundleManifest;
+  /** Ready for tf.io.fromMemory. */
+  artifacts: tf.io.ModelArtifacts;
+}
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+export function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function weightBytes(data: tf.io.ModelArtifacts["weightData"]): Uint8Array {
+  if (!data) return new Uint8Array(0);
+  return new Uint8Array(Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : data);
+}
+
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
+
+export function encodeBundle(manifest: BundleManifest, artifacts: tf.io.ModelArtifacts): Uint8Array {
+  const checked = manifestSchema.safeParse(manifest);
+  if (!checked.success) throw new BundleError("invalid-header", `Refusing to encode an invalid manifest: ${z.prettifyError(checked.error)}`);
+  if (!artifacts.modelTopology || !artifacts.weightSpecs) throw new BundleError("invalid-header", "Model artifacts need a topology and weight specs.");
+  const weights = weightBytes(artifacts.weightData);
+  const header = {
+    manifest: checked.data,
+    model: {
+      format: artifacts.format,
+      generatedBy: artifacts.generatedBy,
+      convertedBy: artifacts.convertedBy,
+      modelTopology: artifacts.modelTopology,
+      weightSpecs: artifacts.weightSpecs,
+    },
+    weights: { byteLength: weights.byteLength, crc32: crc32(weights) },
+  };
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(12 + json.byteLength + weights.byteLength);
+  out.set(new TextEncoder().encode(BUNDLE_MAGIC), 0);
+  new DataView(out.buffer).setUint32(8, json.byteLength, true);
+  out.set(json, 12);
+  out.set(weights, 12 + json.byteLength);
+  return out;
+}
+
+function asBytes(input: ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  throw new BundleError("not-a-bundle", "Expected the bundle as bytes (ArrayBuffer or Uint8Array).");
+}
+
+function readHeader(input: ArrayBuffer | ArrayBufferView): { header: z.infer<typeof headerSchema>; bytes: Uint8Array; weightsStart: number } {
+  const bytes = asBytes(input);
+  if (bytes.byteLength < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== BUNDLE_MAGIC) {
+    throw new BundleError("not-a-bundle", "This file is not an AI Mass Studio model bundle (wrong magic bytes).");
+  }
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
+  if (12 + headerLength > bytes.byteLength) {
+    throw new BundleError("truncated", `The bundle is truncated: the header needs ${headerLength} bytes, only ${bytes.byteLength - 12} follow.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(12, 12 + headerLength)));
+  } catch {
+    throw new BundleError("invalid-header", "The bundle header is not valid UTF-8 JSON.");
+  }
+  const version = (json as { manifest?: { formatVersion?: unknown } } | null)?.manifest?.formatVersion;
+  if (typeof version === "number" && version !== BUNDLE_FORMAT_VERSION) {
+    throw new BundleError("unsupported-version", `Bundle format version ${version} is not supported (this build reads version ${BUNDLE_FORMAT_VERSION}).`);
+  }
+  const parsed = headerSchema.safeParse(json);
+  if (!parsed.success) throw new BundleError("invalid-header", `The bundle header is invalid: ${z.prettifyError(parsed.error)}`);
+  return { header: parsed.data, bytes, weightsStart: 12 + headerLength };
+}
+
+/** Reads and validates only the manifest (cheap; no weight checksum). */
+export function readManifest(input: ArrayBuffer | ArrayBufferView): BundleManifest {
+  return readHeader(input).header.manifest;
+}
+
+export function decodeBundle(input: ArrayBuffer | ArrayBufferView): DecodedBundle {
+  const { header, bytes, weightsStart } = readHeader(input);
+  const { byteLength } = header.weights;
+  if (weightsStart + byteLength > bytes.byteLength) {
+    throw new BundleError("truncated", `The bundle is truncated: ${byteLength} weight bytes expected, ${bytes.byteLength - weightsStart} present.`);
+  }
+  if (weightsStart + byteLength < bytes.byteLength) {
+    throw new BundleError("invalid-header", `The bundle has ${bytes.byteLength - weightsStart - byteLength} unexpected bytes after the weights.`);
+  }
+  const weights = bytes.slice(weightsStart, weightsStart + byteLength);
+  if (crc32(weights) !== header.weights.crc32) throw new BundleError("checksum-mismatch", "The bundle's weights are corrupt (checksum mismatch).");
+  let expected = 0;
+  for (const spec of header.model.weightSpecs) {
+    if (spec.quantization !== undefined || !(spec.dtype in DTYPE_BYTES)) {
+      expected = -1;
+      break;
+    }
+    expected += spec.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[spec.dtype];
+  }
+  if (expected >= 0 && expected !== byteLength) {
+    throw new BundleError("invalid-header", `The weight specs describe ${expected} bytes but the bundle holds ${byteLength}.`);
+  }
+  return {
+    manifest: header.manifest,
+    artifacts: {
+      modelTopology: header.model.modelTopology as tf.io.ModelArtifacts["modelTopology"],
+      weightSpecs: header.model.weightSpecs as tf.io.WeightsManifestEntry[],
+      weightData: weights.buffer,
+      format: header.model.format,
+      generatedBy: header.model.generatedBy,
+      convertedBy: header.model.convertedBy ?? null,
+    },
+  };
+}
+
+// ---- tfjs glue ---------------------------------------------------------------------------------
+
+/** The model's topology and weights, in memory (no file system, no network). */
+export async function modelToArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let captured: tf.io.ModelArtifacts | null = null;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      captured = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    }),
+  );
+  if (!captured) throw new Error("model.save did not produce artifacts");
+  return captured;
+}
+
+export function tfjsVersion(): string {
+  return tf.version.tfjs;
+}

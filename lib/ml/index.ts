@@ -1,0 +1,29 @@
+/**
+ * lib/ml public API for code that runs in the browser main thread, in Node (REST API) and in
+ * tests. The training worker has its own entry (worker/client.ts → TrainerClient).
+ */
+export { loadPredictor, PredictorError, type Predictor, type ClassifierPredictor, type RegressorPredictor, type PredictorInput, type LoadPredictorOptions } from "./predictor";
+export {
+  encodeBundle,
+  decodeBundle,
+  readManifest,
+  BundleError,
+  BUNDLE_CONTENT_TYPE,
+  BUNDLE_FORMAT_VERSION,
+  type BundleManifest,
+  type BackboneRef,
+  type Preprocessing,
+} from "./bundle";
+export { selectBackend, warmUpBackend, modelNeedsConvGradients, WASM_PATH, type BackendChoice, type FallbackReason } from "./backend";
+export { registerBackbone, getBackboneLoader, registeredBackboneIds, type Backbone, type BackboneLoader, type BackboneLoadProgress } from "./backbone";
+export { trainTextClassifier, type TrainTextOptions, type TextTrainingData, type TextArchitecture } from "./text/train-text";
+export { trainTabularModel, type TrainTabularOptions } from "./tabular/train-tabular";
+export { inferColumnSpecs, inferTask, inputColumns, type ColumnSpec, type TabularPreprocessing } from "./tabular/preprocess";
+export { trainClassifierHead, type TrainHeadOptions, type FeatureTrainingData } from "./image/train-head";
+export { trainSmallCnn, type TrainSmallCnnOptions, type ImageTrainingData } from "./image/train-small-cnn";
+export { classificationReport, regressionReport, fallbackRate, type ClassificationReport, type RegressionReport, type EvaluationReport } from "./metrics";
+export { PRESETS, PRESET_IDS, resolveHyperparams, type PresetId, type TrainingHyperparams } from "./presets";
+export { stratifiedSplit, randomSplit } from "./split";
+export { createRng } from "./random";
+export type { CommonTrainOptions, TrainedModel, CheckpointInfo } from "./engine/finish";
+export type * from "./types";

@@ -1,0 +1,217 @@
+/**
+ * Loads a model bundle and runs it: the same code in the worker, on the main thread (playground,
+ * share page, embed widget) and in Node (REST API). Bundles are read from bytes only: no file
+ * system, no network.
+ *
+ * Tensor ownership: the predictor owns its model; every predict() call disposes all tensors it
+ * creates before it resolves. Call dispose() when done.
+ */
+import * as tf from "@tensorflow/tfjs";
+import "./layers"; // registers custom layers before any model is loaded
+import { decodeBundle, type BundleManifest, type Preprocessing } from "./bundle";
+import type { Backbone } from "./backbone";
+import { imagesToTensor, isRawImage } from "./image/preprocess";
+import { encodeRowInto } from "./tabular/preprocess";
+import { tokenizeBag, tokenizeSequence } from "./text/tokenizer";
+import type { ClassPrediction, RawImage, RegressionPrediction, TabularRow } from "./types";
+
+/** text → string; tabular → row object; features → Float32Array; image → RawImage. */
+export type PredictorInput = string | TabularRow | Float32Array | RawImage;
+
+export type PredictorErrorCode = "bad-input" | "needs-backbone" | "backbone-mismatch" | "disposed";
+
+export class PredictorError extends Error {
+  constructor(
+    readonly code: PredictorErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "PredictorError";
+  }
+}
+
+export interface LoadPredictorOptions {
+  /** Needed to predict from images when the bundle was trained on backbone features. */
+  backbone?: Backbone<unknown>;
+  /** Inputs per forward pass (bounds memory). Default 64. */
+  batchSize?: number;
+}
+
+interface PredictorBase {
+  readonly manifest: BundleManifest;
+  /** What predict() accepts. */
+  readonly inputKind: "text" | "tabular" | "features" | "image";
+  dispose(): void;
+}
+
+export interface ClassifierPredictor extends PredictorBase {
+  readonly task: "classification";
+  readonly labels: readonly string[];
+  predict(inputs: readonly PredictorInput[], options?: { topK?: number }): Promise<ClassPrediction[]>;
+  /** Softmax probabilities per input, in label order. */
+  predictProbabilities(inputs: readonly PredictorInput[]): Promise<Float32Array[]>;
+}
+
+export interface RegressorPredictor extends PredictorBase {
+  readonly task: "regression";
+  predict(inputs: readonly PredictorInput[]): Promise<RegressionPrediction[]>;
+  /** Predictions in target units. */
+  predictValues(inputs: readonly PredictorInput[]): Promise<Float32Array>;
+}
+
+export type Predictor = ClassifierPredictor | RegressorPredictor;
+
+function inputKindOf(p: Preprocessing): PredictorBase["inputKind"] {
+  switch (p.kind) {
+    case "text-bag":
+    case "text-sequence":
+      return "text";
+    case "tabular":
+      return "tabular";
+    case "features":
+      return "features";
+    case "image":
+      return "image";
+  }
+}
+
+/**
+ * Builds the model input tensor for a chunk of inputs. Exported for the trainers, which evaluate
+ * the saved model through exactly this path.
+ */
+export async function inputsToTensor(
+  inputs: readonly PredictorInput[],
+  manifest: BundleManifest,
+  backbone?: Backbone<unknown>,
+): Promise<tf.Tensor> {
+  const p = manifest.preprocessing;
+  const bad = (i: number, expected: string) => new PredictorError("bad-input", `Input ${i}: expected ${expected} for a ${manifest.modelType} model.`);
+  switch (p.kind) {
+    case "text-bag": {
+      const ids = inputs.map((x, i) => {
+        if (typeof x !== "string") throw bad(i, "a string");
+        return tokenizeBag(x, p.tokenizer);
+      });
+      const len = Math.max(1, ...ids.map((a) => a.length));
+      const flat = new Int32Array(ids.length * len);
+      ids.forEach((a, i) => flat.set(a, i * len));
+      return tf.tensor2d(flat, [ids.length, len], "int32");
+    }
+    case "text-sequence": {
+      const len = p.tokenizer.maxLength;
+      const flat = new Int32Array(inputs.length * len);
+      inputs.forEach((x, i) => {
+        if (typeof x !== "string") throw bad(i, "a string");
+        flat.set(tokenizeSequence(x, p.tokenizer), i * len);
+      });
+      return tf.tensor2d(flat, [inputs.length, len], "int32");
+    }
+    case "tabular": {
+      const dim = p.tabular.featureDim;
+      const flat = new Float32Array(inputs.length * dim);
+      inputs.forEach((x, i) => {
+        if (typeof x !== "object" || x === null || x instanceof Float32Array || isRawImage(x)) throw bad(i, "a row object {column: value}");
+        encodeRowInto(x as TabularRow, p.tabular, flat, i * dim);
+      });
+      return tf.tensor2d(flat, [inputs.length, dim]);
+    }
+    case "features": {
+      const dim = p.featureDim;
+      let vectors: Float32Array[];
+      if (inputs.every((x) => x instanceof Float32Array)) {
+        vectors = inputs as Float32Array[];
+      } else if (inputs.every((x) => isRawImage(x))) {
+        if (!manifest.backbone) throw bad(0, `Float32Array feature vectors of length ${dim}`);
+        if (!backbone) throw new PredictorError("needs-backbone", `This model needs the "${manifest.backbone.id}" backbone to predict from images; pass it to loadPredictor or pass feature vectors.`);
+        if (backbone.id !== manifest.backbone.id) throw new PredictorError("backbone-mismatch", `The model was trained on "${manifest.backbone.id}" features, not "${backbone.id}".`);
+        vectors = await backbone.embed(inputs);
+        if (!Array.isArray(vectors) || vectors.length !== inputs.length) {
+          throw new PredictorError("bad-input", `The "${backbone.id}" backbone returned ${Array.isArray(vectors) ? vectors.length : "no"} feature vectors for ${inputs.length} images.`);
+        }
+      } else {
+        throw bad(0, manifest.backbone ? `Float32Array feature vectors of length ${dim} or images` : `Float32Array feature vectors of length ${dim}`);
+      }
+      const flat = new Float32Array(vectors.length * dim);
+      vectors.forEach((v, i) => {
+        if (v.length !== dim) throw bad(i, `a feature vector of length ${dim} (got ${v.length})`);
+        flat.set(v, i * dim);
+      });
+      return tf.tensor2d(flat, [vectors.length, dim]);
+    }
+    case "image": {
+      inputs.forEach((x, i) => {
+        if (!isRawImage(x)) throw bad(i, "an image {width, height, channels, data}");
+      });
+      return imagesToTensor(inputs as RawImage[], p);
+    }
+  }
+}
+
+export async function loadPredictor(bundle: ArrayBuffer | ArrayBufferView, options: LoadPredictorOptions = {}): Promise<Predictor> {
+  const { manifest, artifacts } = decodeBundle(bundle);
+  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  const batchSize = options.batchSize ?? 64;
+  let disposed = false;
+
+  const run = async (inputs: readonly PredictorInput[]): Promise<Float32Array> => {
+    if (disposed) throw new PredictorError("disposed", "This predictor was disposed.");
+    const width = manifest.task === "classification" ? manifest.labels.length : 1;
+    const out = new Float32Array(inputs.length * width);
+    if (inputs.length === 0) return out;
+    for (let i = 0; i < inputs.length; i += batchSize) {
+      const x = await inputsToTensor(inputs.slice(i, i + batchSize), manifest, options.backbone);
+      const y = tf.tidy(() => model.predict(x) as tf.Tensor);
+      x.dispose();
+      try {
+        out.set((await y.data()) as Float32Array, i * width);
+      } finally {
+        y.dispose();
+      }
+    }
+    return out;
+  };
+
+  const base = {
+    manifest,
+    inputKind: inputKindOf(manifest.preprocessing),
+    dispose() {
+      if (!disposed) model.dispose();
+      disposed = true;
+    },
+  };
+
+  if (manifest.task === "regression") {
+    const target = manifest.preprocessing.kind === "tabular" ? manifest.preprocessing.tabular.target : null;
+    const [mean, std] = target && target.task === "regression" ? [target.mean, target.std] : [0, 1];
+    const predictValues = async (inputs: readonly PredictorInput[]) => (await run(inputs)).map((v) => v * std + mean);
+    return {
+      ...base,
+      task: "regression",
+      predictValues,
+      async predict(inputs) {
+        return Array.from(await predictValues(inputs), (value) => ({ value }));
+      },
+    };
+  }
+
+  const labels = manifest.labels;
+  const k = labels.length;
+  const predictProbabilities = async (inputs: readonly PredictorInput[]) => {
+    const flat = await run(inputs);
+    return inputs.map((_, i) => flat.slice(i * k, (i + 1) * k));
+  };
+  return {
+    ...base,
+    task: "classification",
+    labels,
+    predictProbabilities,
+    async predict(inputs, opts = {}) {
+      const topK = Math.max(1, Math.min(opts.topK ?? 5, k));
+      return (await predictProbabilities(inputs)).map((probs) => {
+        const order = Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a] || a - b);
+        const top = order.slice(0, topK).map((c) => ({ label: labels[c], confidence: probs[c] }));
+        return { label: top[0].label, confidence: top[0].confidence, topK: top };
+      });
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Training presets shown to users as Fast / Balanced / Best accuracy. Each model family has its
+ * own numbers; the text-bag numbers were chosen on a validation split of banking77
+ * (scripts/bench-text-node.mjs), the others on small synthetic sets.
+ */
+import type { ImageModelType, TabularModelType, TextModelType } from "./types";
+
+export const PRESET_IDS = ["fast", "balanced", "best"] as const;
+export type PresetId = (typeof PRESET_IDS)[number];
+
+export interface TrainingHyperparams {
+  epochs: number;
+  batchSize: number;
+  /** Adam learning rate of the dense layers. */
+  learningRate: number;
+  /** Sparse (lazy) Adam learning rate of hashed embedding tables; text models only. */
+  embeddingLearningRate: number;
+  /** Epochs without improvement on validation before stopping; 0 disables early stopping. */
+  patience: number;
+  labelSmoothing: number;
+  /** Share of each class held out for validation and early stopping. */
+  validationFraction: number;
+  /** "balanced" weighs the loss by inverse class frequency. */
+  classWeighting: "none" | "balanced";
+}
+
+export type ModelFamily = "text-bag" | "text-cnn" | "tabular" | "image-head" | "image-cnn";
+
+const BASE: TrainingHyperparams = {
+  epochs: 20,
+  batchSize: 32,
+  learningRate: 1e-3,
+  embeddingLearningRate: 1e-2,
+  patience: 4,
+  labelSmoothing: 0,
+  validationFraction: 0.15,
+  classWeighting: "none",
+};
+
+export const PRESETS: Record<ModelFamily, Record<PresetId, TrainingHyperparams>> = {
+  "text-bag": {
+    fast: { ...BASE, epochs: 8, batchSize: 64, learningRate: 5e-3, embeddingLearningRate: 2e-2, patience: 2, labelSmoothing: 0.1 },
+    balanced: { ...BASE, epochs: 20, batchSize: 32, learningRate: 5e-3, embeddingLearningRate: 1e-2, patience: 4, labelSmoothing: 0.1 },
+    best: { ...BASE, epochs: 40, batchSize: 32, learningRate: 3e-3, embeddingLearningRate: 5e-3, patience: 6, labelSmoothing: 0.1 },
+  },
+  "text-cnn": {
+    fast: { ...BASE, epochs: 8, batchSize: 64, learningRate: 3e-3, embeddingLearningRate: 1e-2, patience: 2 },
+    balanced: { ...BASE, epochs: 20, batchSize: 32, learningRate: 2e-3, embeddingLearningRate: 5e-3, patience: 3 },
+    best: { ...BASE, epochs: 40, batchSize: 32, learningRate: 1e-3, embeddingLearningRate: 5e-3, patience: 5 },
+  },
+  tabular: {
+    fast: { ...BASE, epochs: 30, batchSize: 64, learningRate: 1e-2, patience: 5 },
+    balanced: { ...BASE, epochs: 100, batchSize: 32, learningRate: 3e-3, patience: 10 },
+    best: { ...BASE, epochs: 300, batchSize: 32, learningRate: 1e-3, patience: 20 },
+  },
+  "image-head": {
+    fast: { ...BASE, epochs: 15, batchSize: 32, learningRate: 1e-3, patience: 3 },
+    balanced: { ...BASE, epochs: 40, batchSize: 16, learningRate: 1e-3, patience: 6, labelSmoothing: 0.05 },
+    best: { ...BASE, epochs: 100, batchSize: 16, learningRate: 5e-4, patience: 10, labelSmoothing: 0.1 },
+  },
+  "image-cnn": {
+    fast: { ...BASE, epochs: 10, batchSize: 32, learningRate: 2e-3, patience: 3 },
+    balanced: { ...BASE, epochs: 30, batchSize: 32, learningRate: 1e-3, patience: 6 },
+    best: { ...BASE, epochs: 80, batchSize: 16, learningRate: 1e-3, patience: 12 },
+  },
+};
+
+export function modelFamily(modelType: TextModelType | TabularModelType | ImageModelType): ModelFamily {
+  switch (modelType) {
+    case "ngram-bag":
+      return "text-bag";
+    case "text-cnn":
+      return "text-cnn";
+    case "mlp":
+    case "linear":
+      return "tabular";
+    case "mobilenet-transfer":
+      return "image-head";
+    case "small-cnn":
+      return "image-cnn";
+  }
+}
+
+/** The preset's numbers with the caller's overrides on top, checked for sense. */
+export function resolveHyperparams(family: ModelFamily, preset: PresetId = "balanced", overrides: Partial<TrainingHyperparams> = {}): TrainingHyperparams {
+  const h: TrainingHyperparams = { ...PRESETS[family][preset], ...stripUndefined(overrides) };
+  const positiveInt = (name: keyof TrainingHyperparams) => {
+    const v = h[name];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${String(v)}`);
+  };
+  positiveInt("epochs");
+  positiveInt("batchSize");
+  if (!(h.learningRate > 0) || !(h.embeddingLearningRate > 0)) throw new RangeError("learning rates must be > 0");
+  if (!(h.patience >= 0)) throw new RangeError("patience must be >= 0");
+  if (!(h.labelSmoothing >= 0 && h.labelSmoothing < 1)) throw new RangeError("labelSmoothing must be in [0, 1)");
+  if (!(h.validationFraction >= 0 && h.validationFraction <= 0.5)) throw new RangeError("validationFraction must be in [0, 0.5]");
+  return h;
+}
+
+/** The object without its undefined-valued keys, so `{...defaults, ...stripUndefined(o)}` keeps defaults. */
+export function stripUndefined<T extends object>(o: T | undefined): Partial<T> {
+  if (!o) return {};
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

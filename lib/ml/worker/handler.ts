@@ -1,0 +1,248 @@
+/**
+ * The worker's brain, separate from the Worker global so it runs (and is tested) in Node too:
+ * createWorkerHandler(post) returns the function that handles one request.
+ *
+ * State kept between requests: the chosen backend, loaded backbones, an in-memory cache of
+ * backbone features (per backbone and cache key), the running jobs (for "stop") and one loaded
+ * predictor (the last trained or loaded model) for "predict".
+ */
+import { modelNeedsConvGradients, selectBackend, warmUpBackend, type BackendChoice, type SelectBackendOptions } from "../backend";
+import { getBackboneLoader, registeredBackboneIds, type Backbone } from "../backbone";
+import { BundleError } from "../bundle";
+import { saveCheckpoint } from "../checkpoint-store";
+import { loadPredictor, PredictorError, type Predictor } from "../predictor";
+import { trainTextClassifier } from "../text/train-text";
+import { trainTabularModel } from "../tabular/train-tabular";
+import { trainClassifierHead } from "../image/train-head";
+import { trainSmallCnn } from "../image/train-small-cnn";
+import type { CommonTrainOptions, TrainedModel } from "../engine/finish";
+import type { RawImage, TfBackendName, TrainingProgress } from "../types";
+import type { Commands, ErrorCode, TrainJob, WorkerRequest, WorkerResponse } from "./protocol";
+
+export type Post = (message: WorkerResponse, transfer?: Transferable[]) => void;
+
+export interface HandlerDeps {
+  selectBackend?: (options: SelectBackendOptions) => Promise<BackendChoice>;
+  saveCheckpoint?: typeof saveCheckpoint;
+  /** Minimum milliseconds between two batch progress messages (epoch messages always go). */
+  batchProgressIntervalMs?: number;
+}
+
+class RequestError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function modelTypeOfJob(job: TrainJob): string {
+  switch (job.kind) {
+    case "text":
+    case "tabular":
+      return job.modelType;
+    case "features":
+    case "backbone-head":
+      return job.modelType ?? "mobilenet-transfer";
+    case "small-cnn":
+      return "small-cnn";
+  }
+}
+
+export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (request: WorkerRequest) => Promise<void> {
+  const choose = deps.selectBackend ?? ((o: SelectBackendOptions) => selectBackend(o));
+  const save = deps.saveCheckpoint ?? saveCheckpoint;
+  const interval = deps.batchProgressIntervalMs ?? 100;
+  let backend: BackendChoice | null = null;
+  let forced: TfBackendName | undefined;
+  const backbones = new Map<string, Backbone<unknown>>();
+  const featureCache = new Map<string, Float32Array>();
+  const jobs = new Map<number, AbortController>();
+  let predictor: Predictor | null = null;
+
+  const ensureBackend = async (modelType?: string): Promise<BackendChoice> => {
+    const conv = modelType ? modelNeedsConvGradients(modelType) : false;
+    if (!backend || (conv && backend.backend === "wasm")) backend = await choose({ forced, needsConvGradients: conv });
+    return backend;
+  };
+
+  const setPredictor = async (bundle: Uint8Array): Promise<Predictor> => {
+    predictor?.dispose();
+    predictor = null;
+    const probe = await loadPredictor(bundle);
+    const ref = probe.manifest.backbone;
+    if (ref && backbones.has(ref.id)) {
+      probe.dispose();
+      predictor = await loadPredictor(bundle, { backbone: backbones.get(ref.id) });
+    } else {
+      predictor = probe;
+    }
+    return predictor;
+  };
+
+  const embedAll = async (id: number, job: Extract<TrainJob, { kind: "backbone-head" }>): Promise<Float32Array[]> => {
+    const backbone = backbones.get(job.backboneId);
+    if (!backbone) throw new RequestError("backbone-not-loaded", `Load the "${job.backboneId}" backbone first (load-backbone).`);
+    const start = performance.now();
+    const features: (Float32Array | undefined)[] = job.images.map((_, i) => {
+      const key = job.cacheKeys?.[i];
+      return key === undefined ? undefined : featureCache.get(`${job.backboneId}\u0000${key}`);
+    });
+    const missing = features.flatMap((f, i) => (f ? [] : [i]));
+    let done = job.images.length - missing.length;
+    for (let i = 0; i < missing.length; i += 16) {
+      const chunk = missing.slice(i, i + 16);
+      const vectors = await backbone.embed(chunk.map((j) => job.images[j] as RawImage));
+      chunk.forEach((j, k) => {
+        features[j] = vectors[k];
+        const key = job.cacheKeys?.[j];
+        if (key !== undefined) featureCache.set(`${job.backboneId}\u0000${key}`, vectors[k]);
+      });
+      done += chunk.length;
+      post({ id, type: "progress", progress: { phase: "features", done, total: job.images.length, elapsedMs: performance.now() - start } });
+    }
+    return features as Float32Array[];
+  };
+
+  const train = async (id: number, job: TrainJob): Promise<TrainedModel> => {
+    const controller = new AbortController();
+    jobs.set(id, controller);
+    try {
+      await ensureBackend(modelTypeOfJob(job));
+      let lastBatch = -Infinity;
+      const onProgress = (progress: TrainingProgress) => {
+        if (progress.phase === "batch") {
+          const now = performance.now();
+          if (now - lastBatch < interval && progress.batch !== progress.batchesPerEpoch) return;
+          lastBatch = now;
+        }
+        post({ id, type: "progress", progress });
+      };
+      const checkpointKey = job.checkpointKey;
+      const common: CommonTrainOptions = {
+        scene: job.scene,
+        preset: job.preset,
+        hyperparams: job.hyperparams,
+        seed: job.seed,
+        datasetVersion: job.datasetVersion,
+        sampleIds: job.sampleIds,
+        resumeFrom: job.resumeFrom,
+        signal: controller.signal,
+        onProgress,
+        onCheckpoint: checkpointKey
+          ? async (bundle, info) => {
+              try {
+                await save({ key: checkpointKey, bundle, epoch: info.epoch, valAcc: info.valAcc });
+                post({ id, type: "checkpoint", epoch: info.epoch, valAcc: info.valAcc, saved: true });
+              } catch (e) {
+                post({ id, type: "checkpoint", epoch: info.epoch, valAcc: info.valAcc, saved: false, error: String(e instanceof Error ? e.message : e) });
+              }
+            }
+          : undefined,
+      };
+      switch (job.kind) {
+        case "text":
+          return await trainTextClassifier({ texts: job.texts, labels: job.labels }, { ...common, modelType: job.modelType, tokenizer: job.tokenizer, architecture: job.architecture });
+        case "tabular":
+          return await trainTabularModel(job.rows, { ...common, modelType: job.modelType, target: job.target, task: job.task, columns: job.columns, architecture: job.architecture });
+        case "features":
+          return await trainClassifierHead({ features: job.features, labels: job.labels }, { ...common, modelType: job.modelType, backbone: job.backbone, architecture: job.architecture });
+        case "backbone-head": {
+          const features = await embedAll(id, job);
+          const b = backbones.get(job.backboneId)!;
+          return await trainClassifierHead(
+            { features, labels: job.labels },
+            { ...common, modelType: job.modelType, backbone: { id: b.id, package: b.package, version: b.version }, architecture: job.architecture },
+          );
+        }
+        case "small-cnn":
+          return await trainSmallCnn({ images: job.images, labels: job.labels }, { ...common, imageSize: job.imageSize, channels: job.channels, architecture: job.architecture });
+      }
+    } finally {
+      jobs.delete(id);
+    }
+  };
+
+  const run = async (req: WorkerRequest): Promise<{ result: Commands[keyof Commands]["res"]; transfer?: Transferable[] }> => {
+    switch (req.type) {
+      case "check-backend": {
+        forced = req.forced;
+        backend = await choose({ forced, needsConvGradients: req.modelType ? modelNeedsConvGradients(req.modelType) : false });
+        return { result: backend };
+      }
+      case "load-backbone": {
+        const loader = getBackboneLoader(req.backboneId);
+        if (!loader) {
+          const known = registeredBackboneIds();
+          throw new RequestError("backbone-not-registered", `No backbone "${req.backboneId}" is registered (registered: ${known.length ? known.join(", ") : "none"}).`);
+        }
+        await ensureBackend();
+        const start = performance.now();
+        const backbone = backbones.get(req.backboneId) ?? (await loader((progress) => post({ id: req.id, type: "backbone-progress", progress })));
+        backbones.set(req.backboneId, backbone);
+        return { result: { id: backbone.id, package: backbone.package, version: backbone.version, featureDim: backbone.featureDim, loadMs: performance.now() - start } };
+      }
+      case "warm-up": {
+        const choice = await ensureBackend(req.modelType);
+        const ms = await warmUpBackend({ conv: req.modelType ? modelNeedsConvGradients(req.modelType) : false });
+        return { result: { ms, backend: choice.backend } };
+      }
+      case "train": {
+        const trained = await train(req.id, req.job);
+        await setPredictor(trained.bundle);
+        const { bundle, manifest, history, bestEpoch, stoppedReason, trainingMs, split } = trained;
+        return { result: { bundle, manifest, history, bestEpoch, stoppedReason, trainingMs, split }, transfer: [bundle.buffer] };
+      }
+      case "stop": {
+        let stopped = 0;
+        for (const [jobId, controller] of jobs) {
+          if (req.jobId === undefined || req.jobId === jobId) {
+            controller.abort();
+            stopped++;
+          }
+        }
+        return { result: { stopped } };
+      }
+      case "load-model": {
+        await ensureBackend();
+        const p = await setPredictor(req.bundle);
+        return { result: { manifest: p.manifest } };
+      }
+      case "predict": {
+        if (!predictor) throw new RequestError("no-model", "No model is loaded: train one or send load-model first.");
+        const predictions = predictor.task === "classification" ? await predictor.predict(req.inputs, { topK: req.topK }) : await predictor.predict(req.inputs);
+        return { result: { predictions } };
+      }
+      case "unload-model": {
+        const had = predictor !== null;
+        predictor?.dispose();
+        predictor = null;
+        return { result: { unloaded: had } };
+      }
+      default:
+        throw new RequestError("bad-request", `Unknown request type "${(req as { type: string }).type}".`);
+    }
+  };
+
+  return async (req: WorkerRequest) => {
+    if (typeof req !== "object" || req === null || typeof req.id !== "number" || typeof req.type !== "string") {
+      post({ id: -1, type: "error", error: { code: "bad-request", message: "Malformed request." } });
+      return;
+    }
+    try {
+      const { result, transfer } = await run(req);
+      post({ id: req.id, type: "result", result }, transfer);
+    } catch (e) {
+      post({ id: req.id, type: "error", error: toError(e) });
+    }
+  };
+}
+
+function toError(e: unknown): { code: ErrorCode; message: string } {
+  if (e instanceof RequestError) return { code: e.code, message: e.message };
+  if (e instanceof BundleError) return { code: "invalid-bundle", message: e.message };
+  if (e instanceof PredictorError) return { code: e.code === "disposed" ? "no-model" : "bad-input", message: e.message };
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: "failed", message };
+}

@@ -1,0 +1,137 @@
+/**
+ * The typed command protocol between the page (TrainerClient) and the training worker.
+ * Messages carry plain numbers, strings, objects and typed arrays (structured clone), never
+ * tensors. Every request has an id; the worker answers it with exactly one "result" or "error",
+ * and may send "progress" / "backbone-progress" / "checkpoint" events with the same id before.
+ *
+ * Typical flow: check-backend → load-backbone (image/voice scenes) → warm-up → train (progress…)
+ * → predict; stop at any time during train.
+ */
+import type { BackendChoice } from "../backend";
+import type { BackboneLoadProgress } from "../backbone";
+import type { BackboneRef, BundleManifest } from "../bundle";
+import type { PresetId, TrainingHyperparams } from "../presets";
+import type { ColumnSpec } from "../tabular/preprocess";
+import type { TabularArchitecture } from "../tabular/train-tabular";
+import type { HeadArchitecture } from "../image/train-head";
+import type { SmallCnnArchitecture } from "../image/train-small-cnn";
+import type { TextArchitecture } from "../text/train-text";
+import type { BagTokenizerConfig, SequenceTokenizerConfig } from "../text/tokenizer";
+import type { PredictorInput } from "../predictor";
+import type {
+  ClassPrediction,
+  EpochLog,
+  RawImage,
+  RegressionPrediction,
+  StopReason,
+  TabularModelType,
+  TabularRow,
+  Task,
+  TextModelType,
+  TfBackendName,
+  TrainingProgress,
+} from "../types";
+
+/** Options shared by every job (the serialisable part of the trainers' options). */
+export interface JobOptions {
+  scene?: string;
+  preset?: PresetId;
+  hyperparams?: Partial<TrainingHyperparams>;
+  seed?: number;
+  datasetVersion?: string | null;
+  /** Ids reported in the confusion matrix (e.g. dataset row ids); default positions. */
+  sampleIds?: number[];
+  /** Save the best-so-far bundle to IndexedDB under this key after each new best epoch. */
+  checkpointKey?: string;
+  /** Continue from this bundle's weights (e.g. loadCheckpoint(key).bundle after a closed tab). */
+  resumeFrom?: Uint8Array;
+}
+
+export type TrainJob =
+  | ({ kind: "text"; modelType: TextModelType; texts: string[]; labels: string[] } & JobOptions & {
+      tokenizer?: Partial<BagTokenizerConfig> | Partial<SequenceTokenizerConfig>;
+      architecture?: Partial<TextArchitecture>;
+    })
+  | ({ kind: "tabular"; modelType: TabularModelType; rows: TabularRow[]; target: string; task?: Task; columns?: ColumnSpec[] } & JobOptions & {
+      architecture?: Partial<TabularArchitecture>;
+    })
+  /** A head on feature vectors computed elsewhere. */
+  | ({ kind: "features"; modelType?: string; features: Float32Array[]; labels: string[]; backbone?: BackboneRef | null } & JobOptions & {
+      architecture?: Partial<HeadArchitecture>;
+    })
+  /**
+   * A head on features the worker computes with the loaded backbone (load-backbone first).
+   * Features are cached in the worker by cacheKeys (e.g. sample ids), so retraining with the same
+   * samples does not embed them again.
+   */
+  | ({ kind: "backbone-head"; modelType?: string; backboneId: string; images: RawImage[]; labels: string[]; cacheKeys?: string[] } & JobOptions & {
+      architecture?: Partial<HeadArchitecture>;
+    })
+  | ({ kind: "small-cnn"; images: RawImage[]; labels: string[]; imageSize?: number; channels?: 1 | 3 } & JobOptions & {
+      architecture?: Partial<SmallCnnArchitecture>;
+    });
+
+export interface FeatureProgress {
+  phase: "features";
+  done: number;
+  total: number;
+  elapsedMs: number;
+}
+
+export type JobProgress = TrainingProgress | FeatureProgress;
+
+export interface BackboneInfo {
+  id: string;
+  package: string;
+  version: string;
+  featureDim: number;
+  loadMs: number;
+}
+
+export interface TrainResult {
+  /** The model bundle (transferred). The worker also keeps it loaded for "predict". */
+  bundle: Uint8Array;
+  manifest: BundleManifest;
+  history: EpochLog[];
+  bestEpoch: number | null;
+  stoppedReason: StopReason;
+  trainingMs: number;
+  /** Sample positions used for training and validation. */
+  split: { train: number[]; validation: number[] };
+}
+
+export type Predictions = ClassPrediction[] | RegressionPrediction[];
+
+/** Request payloads (without id), keyed by type, and what each one resolves to. */
+export interface Commands {
+  "check-backend": { req: { forced?: TfBackendName; modelType?: string }; res: BackendChoice };
+  "load-backbone": { req: { backboneId: string }; res: BackboneInfo };
+  "warm-up": { req: { modelType?: string }; res: { ms: number; backend: string } };
+  train: { req: { job: TrainJob }; res: TrainResult };
+  /** Stops the train request with id jobId (or every running job); it resolves with the best epoch so far. */
+  stop: { req: { jobId?: number }; res: { stopped: number } };
+  "load-model": { req: { bundle: Uint8Array }; res: { manifest: BundleManifest } };
+  predict: { req: { inputs: PredictorInput[]; topK?: number }; res: { predictions: Predictions } };
+  "unload-model": { req: Record<string, never>; res: { unloaded: boolean } };
+}
+
+export type CommandType = keyof Commands;
+
+export type WorkerRequest = { [K in CommandType]: { id: number; type: K } & Commands[K]["req"] }[CommandType];
+
+export type ErrorCode =
+  | "bad-request"
+  | "backbone-not-registered"
+  | "backbone-not-loaded"
+  | "no-model"
+  | "invalid-bundle"
+  | "bad-input"
+  | "failed"
+  | "disposed";
+
+export type WorkerResponse =
+  | { id: number; type: "result"; result: Commands[CommandType]["res"] }
+  | { id: number; type: "error"; error: { code: ErrorCode; message: string } }
+  | { id: number; type: "progress"; progress: JobProgress }
+  | { id: number; type: "backbone-progress"; progress: BackboneLoadProgress }
+  | { id: number; type: "checkpoint"; epoch: number; valAcc: number | null; saved: boolean; error?: string };
