@@ -115,3 +115,34 @@ test("closing the tab mid-training keeps the best checkpoint and offers it on re
   await again.reload();
   await expect(again.getByTestId("checkpoint-offer")).toHaveCount(0);
 });
+
+test("the trained intent bot answers in the Playground, in the browser, with a fallback below the threshold", async ({ page }) => {
+  const project = await intentProjectWithSample(page.request, "Chatty bot");
+  await page.goto(`/projects/${project.id}/train`);
+  await page.getByTestId("start-training").click();
+  await expect(page.getByTestId("train-done")).toBeVisible({ timeout: 180_000 });
+  await page.getByRole("link", { name: "Try it" }).click();
+  await expect(page.getByTestId("playground")).toBeVisible();
+  const input = page.getByPlaceholder("Type a message…");
+  await page.getByTestId("threshold").fill("0");
+  await input.fill("What time do you open?");
+  await input.press("Enter");
+  const bot = page.getByTestId("turn-bot").last();
+  await expect(bot.getByTestId("confidence-bars")).toBeVisible();
+  // The answer is one of the sample dataset's replies, rendered as text.
+  const replies = ((await (await page.request.get(`/api/projects/${project.id}/dataset`)).json()).dataset.schema.replies) as Record<string, string>;
+  const answer = (await bot.locator("p").first().innerText()).trim();
+  expect(Object.values(replies)).toContain(answer);
+
+  // Above every confidence: the fallback offers the likely intents as buttons.
+  await page.getByTestId("threshold").fill("1");
+  await input.fill("<b>qwertyuiop</b>");
+  await input.press("Enter");
+  const fallback = page.getByTestId("turn-bot").last();
+  await expect(fallback).toContainText("Sorry, I did not understand");
+  await expect(page.getByTestId("turn-user").last()).toHaveText("<b>qwertyuiop</b>");
+  const suggestion = fallback.getByTestId("suggestion").first();
+  const intent = await suggestion.innerText();
+  await suggestion.click();
+  await expect(page.getByTestId("turn-bot").last()).toHaveText(replies[intent]);
+});

@@ -60,6 +60,8 @@ interface TrainingContextValue {
   reset: () => void;
   /** Stores a bundle (e.g. a checkpoint found in this browser) as a new version. */
   saveBundle: (bundle: Uint8Array) => Promise<SavedVersion | null>;
+  /** The project's worker (created on first use), for in-browser predictions in the Playground. */
+  getClient: () => Promise<import("@/lib/ml/worker/client").TrainerClient>;
 }
 
 const TrainingContext = createContext<TrainingContextValue | null>(null);
@@ -197,5 +199,5 @@ export function TrainingProvider({ projectId, scene, modelType, children }: { pr
 
   const reset = useCallback(() => setState(INITIAL), []);
 
-  return <TrainingContext.Provider value={{ state, start, stop, reset, saveBundle }}>{children}</TrainingContext.Provider>;
+  return <TrainingContext.Provider value={{ state, start, stop, reset, saveBundle, getClient }}>{children}</TrainingContext.Provider>;
 }
