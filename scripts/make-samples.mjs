@@ -436,6 +436,16 @@ function writeVoice() {
   zipVoiceFolders();
 }
 
+/** image-tagging/sample.zip: the pictures and tags.csv, for the one-click "Load sample dataset". */
+function zipTagging() {
+  const dir = path.join(OUT, "image-tagging");
+  const files = {};
+  for (const f of fs.readdirSync(dir).filter((n) => /\.(png|csv)$/.test(n)).sort()) files[f] = new Uint8Array(fs.readFileSync(path.join(dir, f)));
+  const zip = zipSync(files, { mtime: FIXED_MTIME });
+  fs.writeFileSync(path.join(dir, "sample.zip"), zip);
+  console.log(`samples: image-tagging/sample.zip (${Object.keys(files).length} files, ${(zip.length / 1024).toFixed(0)} KB)`);
+}
+
 /** voice-commands/sample.zip: the class folders, for the one-click "Load sample dataset". */
 function zipVoiceFolders() {
   const dir = path.join(OUT, "voice-commands");
@@ -450,8 +460,10 @@ function zipVoiceFolders() {
 
 const what = process.argv[2] ?? "all";
 if (what === "voice-zip") zipVoiceFolders();
+if (what === "tagging-zip") zipTagging();
 if (what === "all" || what === "images") {
   writeImageRecognition();
   writeImageTagging();
+  zipTagging();
 }
 if (what === "all" || what === "voice") writeVoice();

@@ -12,6 +12,7 @@ import {
   type StoredRow,
 } from "@/lib/client/local-dataset";
 import { inspectAudio, sniffAudio } from "@/lib/data/audio";
+import { readTaggedImageZip } from "@/lib/data/tagged-zip";
 import { readClassZip } from "@/lib/data/class-zip";
 import { parseEntities } from "@/lib/data/entities";
 import { toCsv } from "@/lib/data/export";
@@ -191,6 +192,7 @@ export class LocalSource implements DatasetSource {
     }
 
     if (kind === "image" || kind === "audio") {
+      if (isZip(bytes) && this.scene.id === "image-tagging") return this.taggedZip(bytes, fileName, source);
       if (isZip(bytes)) return this.classZip(bytes, fileName, source);
       const label = opts.label?.trim();
       if (!label) return { kind: "error", message: this.msg.t("errors.classRequired") };
@@ -222,6 +224,25 @@ export class LocalSource implements DatasetSource {
         fileName: entry.fileName,
         data: mediaData(entry.image, entry.audio),
         blob: blobOf(entry.bytes, info?.mime ?? "application/octet-stream"),
+        blobHash: await sha256Hex(entry.bytes),
+        source,
+      });
+    }
+    return this.store(rows, zip.issues);
+  }
+
+  /** Pictures plus a tags table (scene understanding); the label holds the tags joined by ";". */
+  private async taggedZip(bytes: Uint8Array, fileName: string, source: string): Promise<UploadOutcome> {
+    const zip = await readTaggedImageZip(bytes, { fileName, limits: this.limits });
+    if (!zip.ok) return this.rejected(zip.issues, fileName);
+    const rows: StoredRow[] = [];
+    for (const entry of zip.value.entries) {
+      rows.push({
+        text: null,
+        label: entry.tags.join(";"),
+        fileName: entry.fileName,
+        data: { ...mediaData(entry.image, undefined), tags: entry.tags },
+        blob: blobOf(entry.bytes, entry.image.mime),
         blobHash: await sha256Hex(entry.bytes),
         source,
       });
@@ -263,6 +284,7 @@ export class LocalSource implements DatasetSource {
     if (!parsed.ok) return this.rejected(parsed.issues);
     const p = parsed.value;
     if (p.kind === "class-zip") return this.classZip(bytes, sample.path.split("/").pop() ?? "sample.zip", "sample");
+    if (p.kind === "tagged-zip") return this.taggedZip(bytes, sample.path.split("/").pop() ?? "sample.zip", "sample");
     if (p.kind === "entities") return this.store(p.samples.map((s) => ({ text: s.text, label: null, data: { spans: s.spans }, source: "sample" })), parsed.issues);
     const rows = mappedToRows(p.dataset).map((r) => ({ ...r, source: "sample" }));
     return this.store(rows, parsed.issues, (m) => patchMetaFromMapped(m, p.dataset, sample.kind === "table" ? sample.mapping : undefined));

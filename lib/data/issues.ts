@@ -83,6 +83,9 @@ export const ISSUE_CODES = [
   "zip-unsupported-compression",
   "zip-entry-corrupt",
   "zip-file-outside-folder",
+  "tags-file-missing",
+  "tagged-image-missing",
+  "image-without-tags",
   // dataset quality
   "no-samples",
   "single-class",

@@ -247,6 +247,18 @@ export const MESSAGES: Readonly<Record<IssueCode, Localized>> = {
     en: "this ZIP archive cannot be read — create it again with your computer's “Compress” command.",
     "zh-CN": "无法读取这个 ZIP 压缩包——请用电脑自带的“压缩”功能重新创建。",
   },
+  "tags-file-missing": {
+    en: "the ZIP archive has no tags table — add a CSV with the columns file and tags (for example tags.csv) next to the pictures.",
+    "zh-CN": "ZIP 压缩包里没有标签表——请在图片旁放一个含 file 和 tags 两列的 CSV（例如 tags.csv）。",
+  },
+  "tagged-image-missing": {
+    en: "the picture “{name}” is listed in the tags table but is not in the archive, so the row was skipped.",
+    "zh-CN": "标签表中列出了图片“{name}”，但压缩包里没有这张图片，该行已跳过。",
+  },
+  "image-without-tags": {
+    en: "this picture has no row in the tags table, so it was skipped.",
+    "zh-CN": "这张图片在标签表中没有对应的行，已跳过。",
+  },
   "zip-no-files": {
     en: "the ZIP archive has no usable {expected} files — put them in one folder per class.",
     "zh-CN": "ZIP 压缩包中没有可用的{expected}文件——请按类别把它们放在不同的文件夹中。",

@@ -20,11 +20,12 @@ async function load(sceneId: string): Promise<ParsedSample> {
 }
 
 describe("sample dataset registry", () => {
-  it("registers every scene but multi-label tagging, each with a format its scene accepts", () => {
+  it("registers every scene, each with a format its scene accepts", () => {
     expect(SAMPLE_DATASETS.map((s) => s.sceneId).sort()).toEqual([
       "entity-extraction",
       "faq-retrieval",
       "image-recognition",
+      "image-tagging",
       "intent-chatbot",
       "recommendation",
       "tabular-prediction",

@@ -1,5 +1,6 @@
 import type { Localized } from "../scenes/types";
 import { type ClassZip, readClassZip } from "./class-zip";
+import { type TaggedImageZip, readTaggedImageZip } from "./tagged-zip";
 import { type EntityFormatId, type EntitySample, parseEntities } from "./entities";
 import type { DataInput } from "./input";
 import { type Result, fail, ok } from "./issues";
@@ -37,7 +38,13 @@ export interface ClassZipSampleDataset extends SampleBase {
   accept: "image" | "audio";
 }
 
-export type SampleDataset = TableSampleDataset | EntitySampleDataset | ClassZipSampleDataset;
+/** A ZIP of pictures plus a tags table (image-tagging). */
+export interface TaggedZipSampleDataset extends SampleBase {
+  kind: "tagged-zip";
+  format: "image-zip";
+}
+
+export type SampleDataset = TableSampleDataset | EntitySampleDataset | ClassZipSampleDataset | TaggedZipSampleDataset;
 
 export const SAMPLE_DATASETS: readonly SampleDataset[] = [
   {
@@ -146,7 +153,16 @@ export const SAMPLE_DATASETS: readonly SampleDataset[] = [
       "zh-CN": "用 12 种合成嗓音说出的“yes”“no”“stop”，外加背景噪声：共 44 段一秒钟的录音。",
     },
   },
-  // image-tagging's sample (images + tags CSV) arrives with the multi-label scene (kind "table" + "image-tags").
+  {
+    sceneId: "image-tagging",
+    kind: "tagged-zip",
+    path: "/samples/image-tagging/sample.zip",
+    format: "image-zip",
+    description: {
+      en: "30 pictures of shapes, each with several tags (colour, shape, size) listed in tags.csv.",
+      "zh-CN": "30 张形状图片，每张有多个标签（颜色、形状、大小），列在 tags.csv 中。",
+    },
+  },
 ];
 
 export function getSampleDataset(sceneId: string): SampleDataset | undefined {
@@ -156,7 +172,8 @@ export function getSampleDataset(sceneId: string): SampleDataset | undefined {
 export type ParsedSample =
   | { kind: "table"; table: Table; dataset: MappedDataset }
   | { kind: "entities"; samples: EntitySample[] }
-  | { kind: "class-zip"; zip: ClassZip };
+  | { kind: "class-zip"; zip: ClassZip }
+  | { kind: "tagged-zip"; zip: TaggedImageZip };
 
 /** Parses a sample's bytes (fetched from `sample.path`) the way the UI's import would. */
 export async function parseSampleDataset(sample: SampleDataset, input: DataInput): Promise<Result<ParsedSample>> {
@@ -171,6 +188,10 @@ export async function parseSampleDataset(sample: SampleDataset, input: DataInput
   if (sample.kind === "entities") {
     const r = parseEntities(input, sample.format, { fileName });
     return r.ok ? ok({ kind: "entities", samples: r.value }, r.issues) : r;
+  }
+  if (sample.kind === "tagged-zip") {
+    const t = await readTaggedImageZip(input, { fileName });
+    return t.ok ? ok({ kind: "tagged-zip", zip: t.value }, t.issues) : t;
   }
   const z = readClassZip(input, { accept: sample.accept, fileName });
   return z.ok ? ok({ kind: "class-zip", zip: z.value }, z.issues) : z;

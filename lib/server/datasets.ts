@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { readClassZip } from "@/lib/data/class-zip";
+import { readTaggedImageZip } from "@/lib/data/tagged-zip";
 import { parseEntities, type EntitySample, type EntitySpan } from "@/lib/data/entities";
 import { toCsv } from "@/lib/data/export";
 import { inspectAudio, sniffAudio } from "@/lib/data/audio";
@@ -173,6 +174,10 @@ export async function getDatasetView(userId: string, projectId: string, locale: 
   } else if (scene.dataKind === "faq" || scene.dataKind === "ratings" || (scene.dataKind === "tabular" && schema.task === "regression")) {
     const issues: DataIssue[] = rows.length < 2 ? [issueError("no-samples")] : [];
     report = { total: rows.length, classes: [], issues, canTrain: rows.length >= 2 };
+  } else if (scene.output === "multi-label") {
+    // One entry per tag: counts, small-tag and imbalance warnings are about tags, not combinations.
+    report = analyzeDataset(rows.flatMap((r) => (r.label ?? "").split(";").filter(Boolean).map((label) => ({ label, file: r.fileName ?? undefined }))));
+    report = { ...report, total: rows.length };
   } else {
     const useText = scene.dataKind === "text";
     const rep = analyzeDataset(rows.map((r) => ({ label: r.label ?? "", text: useText ? (r.text ?? undefined) : undefined, file: r.fileName ?? undefined })));
@@ -320,6 +325,7 @@ export async function handleUpload(
 
     if (scene.dataKind === "image" || scene.dataKind === "audio") {
       const accept = scene.dataKind;
+      if (isZip(bytes) && scene.output === "multi-label") return importTaggedZip(userId, project.id, scene, bytes, fileName, opts.locale, "upload");
       if (isZip(bytes)) return importClassZip(userId, project.id, scene, bytes, fileName, opts.locale, "upload");
       const label = opts.label?.trim();
       if (!label) throw new AppError("validation", "errors.classRequired");
@@ -366,6 +372,28 @@ async function importClassZip(
   return importRows(projectId, scene, rows, zip.issues, locale, source);
 }
 
+/** Pictures with several tags each (scene understanding): the label holds the tags joined by ";". */
+async function importTaggedZip(
+  userId: string,
+  projectId: string,
+  scene: SceneDecl,
+  bytes: Uint8Array,
+  fileName: string,
+  locale: Locale,
+  source: string,
+): Promise<ImportResult | RejectedUpload> {
+  const zip = await readTaggedImageZip(bytes, { fileName, limits: serverLimits() });
+  if (!zip.ok) return rejected(zip.issues.map((i) => ({ ...i, file: i.file ?? fileName })), locale);
+  const rows: NewRow[] = [];
+  for (const entry of zip.value.entries) {
+    const blob = await putBytes(entry.bytes, entry.image.mime, userId);
+    rows.push({ text: null, label: entry.tags.join(";"), blobId: blob.id, fileName: entry.fileName, data: JSON.stringify({ ...mediaData(entry.image), tags: entry.tags }) });
+  }
+  return importRows(projectId, scene, rows, zip.issues, locale, source, (s) => {
+    for (const t of zip.value.tags) if (!s.labels.includes(t)) s.labels.push(t);
+  });
+}
+
 /** "Load sample dataset": the scene's own small dataset from public/samples, imported like an upload. */
 export async function loadSampleDataset(userId: string, projectId: string, locale: Locale): Promise<ImportResult | RejectedUpload> {
   const { project, scene } = await ownedProject(userId, projectId);
@@ -376,6 +404,7 @@ export async function loadSampleDataset(userId: string, projectId: string, local
   const bytes = new Uint8Array(await fsp.readFile(file));
   const fileName = sample.path.split("/").pop() ?? "sample";
   if (sample.kind === "class-zip") return importClassZip(userId, project.id, scene, bytes, fileName, locale, "sample");
+  if (sample.kind === "tagged-zip") return importTaggedZip(userId, project.id, scene, bytes, fileName, locale, "sample");
   if (sample.kind === "entities") {
     const parsed = parseEntities(bytes, sample.format);
     if (!parsed.ok) return rejected(parsed.issues, locale);
