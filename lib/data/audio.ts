@@ -1,6 +1,7 @@
 import { type DataInput, ascii, startsWith, toBytes } from "./input";
 import { type DataIssue, type Result, error, fail, ok, withFile } from "./issues";
 import { type DataLimits, resolveLimits } from "./limits";
+import { compressedAudioDuration } from "./audio-duration";
 
 /**
  * Audio checks from the bytes (never the extension): format sniffing for WAV, WebM, MP3 and OGG,
@@ -38,7 +39,11 @@ export interface AudioInfo {
   format: AudioFormat;
   mime: string;
   byteLength: number;
-  /** Known from the header for WAV only; other formats are measured when decoded in the browser. */
+  /**
+   * Clip length measured from the bytes (WAV header, MP3 Xing/VBRI header or frames, OGG last granule,
+   * WebM Duration or latest block); undefined when it cannot be determined (e.g. a truncated file),
+   * in which case the browser measures it when decoding.
+   */
   durationSec?: number;
   wav?: WavInfo;
 }
@@ -154,8 +159,9 @@ function truncParams(expected: number, actual: number) {
 }
 
 /**
- * Checks one audio file: format, size limit, and for WAV the header and the clip length limit.
- * Non-WAV formats are only sniffed; their duration is checked after decoding in the browser.
+ * Checks one audio file: format, size limit, for WAV the header, and the clip length limit for every
+ * format whose duration can be read from the bytes. A file whose duration cannot be determined
+ * (truncated, unusual) is accepted with `durationSec` undefined; the browser checks it after decoding.
  */
 export function inspectAudio(input: DataInput, options: AudioOptions = {}): Result<AudioInfo> {
   const limits = resolveLimits(options.limits);
@@ -169,7 +175,13 @@ export function inspectAudio(input: DataInput, options: AudioOptions = {}): Resu
   if (format === null) return reject("audio-unknown-format");
   if (!isSupportedAudioFormat(format)) return reject("audio-unsupported-format", { format: format.toUpperCase() });
   const info: AudioInfo = { format, mime: AUDIO_MIME[format], byteLength: b.length };
-  if (format !== "wav") return ok(info);
+  if (format !== "wav") {
+    const durationSec = compressedAudioDuration(b, format);
+    if (durationSec === undefined) return ok(info);
+    const tooLong = checkClipDuration(durationSec, limits, options.fileName);
+    if (tooLong) return fail([tooLong]);
+    return ok({ ...info, durationSec });
+  }
   const wav = parseWavHeader(b, options);
   if (!wav.ok) return fail(withFile(wav.issues, options.fileName));
   const checked = checkClipDuration(wav.value.durationSec, limits, options.fileName);

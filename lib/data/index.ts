@@ -19,6 +19,7 @@ export * from "./mapping";
 export * from "./entities";
 export * from "./image";
 export * from "./audio";
+export * from "./audio-duration";
 export * from "./zip";
 export * from "./class-zip";
 export * from "./quality";
