@@ -12,11 +12,15 @@ const base = `http://127.0.0.1:${port}`;
 
 // A fetch to a server that is shutting down can hang on a socket that does not keep Node's event
 // loop alive; every request gets a timeout on a ref'd timer.
+// The body is read under the same timeout, and a ref'd interval keeps Node from exiting (code 13)
+// while it waits on sockets alone.
+const keepAlive = setInterval(() => {}, 1000);
 async function get(url, init = {}) {
   const ctrl = new AbortController();
-  const timer = setTimeout(() => ctrl.abort(), 5000);
+  const timer = setTimeout(() => ctrl.abort(), 15_000);
   try {
-    return await fetch(url, { ...init, signal: ctrl.signal });
+    const res = await fetch(url, { ...init, signal: ctrl.signal });
+    return { ok: res.ok, status: res.status, text: await res.text() };
   } finally {
     clearTimeout(timer);
   }
@@ -62,7 +66,7 @@ async function stop(child) {
 const email = `smoke-${Date.now()}@example.test`;
 let child = start();
 try {
-  const home = await (await waitFor(`${base}/`)).text();
+  const home = (await waitFor(`${base}/`)).text;
   if (!home.includes("AI Mass Studio")) throw new Error("home page does not name the product");
   const signup = await get(`${base}/api/auth/signup`, {
     method: "POST",
@@ -86,4 +90,5 @@ try {
 } finally {
   await stop(child).catch(() => {});
   fs.rmSync(dataDir, { recursive: true, force: true });
+  clearInterval(keepAlive);
 }
