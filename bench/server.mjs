@@ -47,6 +47,8 @@ export async function startServer(root, { port = 3990, env = {} } = {}) {
   return {
     base,
     client,
+    /** The signed-in session cookie as "name=value" (e.g. to give a browser context the same session). */
+    cookie: () => cookie,
     /** Peak resident memory (VmHWM) of the Next.js server process, in MiB. */
     peakMemoryMiB() {
       for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
