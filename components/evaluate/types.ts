@@ -1,16 +1,8 @@
 /** What the model routes return (lib/server/models.ts), as the browser sees it. */
-export interface VersionSummary {
-  id: string;
-  number: number;
-  modelType: string;
-  backend: string;
-  trainingMs: number;
-  createdAt: string;
-  active: boolean;
-  datasetVersion: number | null;
-  sizeBytes: number | null;
-  headline: Record<string, number>;
-}
+// Type-only import: erased at build time, so no server code reaches the browser bundle.
+import type { ModelVersionSummary } from "@/lib/server/models";
+
+export type VersionSummary = ModelVersionSummary;
 
 export interface ClassificationMetrics {
   kind: "classification";
