@@ -9,6 +9,11 @@ const securityHeaders = [
   { key: "Permissions-Policy", value: "camera=(self), microphone=(self), geolocation=()" },
 ];
 
+const crossOriginIsolation = [
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+  { key: "Cross-Origin-Embedder-Policy", value: "require-corp" },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // NEXT_DIST_DIR lets two builds (e.g. a benchmark and a test run) live side by side.
@@ -23,6 +28,10 @@ const nextConfig = {
     return [
       // Studio pages may not be framed by anyone; the embed route sets its own frame-ancestors.
       { source: "/((?!embed/).*)", headers: [...securityHeaders, { key: "X-Frame-Options", value: "DENY" }] },
+      // Cross-origin isolation, which unlocks SharedArrayBuffer so the WebAssembly backend runs
+      // multi-threaded. On every studio page, because client-side navigation keeps the document
+      // (and its isolation) the user arrived with. Everything these pages load is same-origin.
+      { source: "/((?!embed/).*)", headers: crossOriginIsolation },
     ];
   },
 };

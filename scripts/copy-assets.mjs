@@ -157,7 +157,11 @@ function copyTfjsWasm(nodeModules, outDir) {
   const source = readPackageInfo(nodeModules, pkg);
   const dest = path.join(outDir, "vendor", "tfjs-wasm");
   const r = copyMatching(path.join(nodeModules, pkg, "dist"), dest, (n) => n.endsWith(".wasm"));
-  return { dest, ...r, label: `tfjs wasm binaries (${source.name}@${source.version}, ${r.count} files)` };
+  // The multi-threaded build's Emscripten glue, unminified: its pthread workers load it as their
+  // main script (a bundled copy does not survive minification; see lib/ml/backend.ts).
+  const glue = copyMatching(path.join(nodeModules, pkg, "wasm-out"), dest, (n) => n === "tfjs-backend-wasm-threaded-simd.js");
+  const count = r.count + glue.count;
+  return { dest, changed: r.changed || glue.changed, bytes: r.bytes + glue.bytes, count, label: `tfjs wasm binaries (${source.name}@${source.version}, ${count} files)` };
 }
 
 function copyOrt(nodeModules, outDir) {

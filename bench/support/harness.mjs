@@ -44,7 +44,8 @@ export async function startHarness({ root, bundleFile, dataDir }) {
   const publicDir = path.join(root, "public");
   const page = `<!doctype html><html><head><meta charset="utf-8"><title>train bench</title></head><body><script type="module" src="/bench.js"></script></body></html>`;
   const send = (res, status, body, type = "text/plain") => {
-    res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+    // Cross-origin isolated like the studio's pages (next.config.js): wasm gets its threads.
+    res.writeHead(status, { "content-type": type, "cache-control": "no-store", "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" });
     res.end(body);
   };
   const sendFile = (res, base, rel) => {

@@ -4,12 +4,18 @@ import { modelNeedsConvGradients, selectBackend, warmUpBackend, type BackendEnvi
 import type { TfBackendName } from "./types";
 
 /** A fake browser: which backends initialise, and whether WebGPU has an adapter. */
-function fakeBrowser(works: TfBackendName[], gpu: "ok" | "no-api" | "no-adapter" = "ok", isolated = false) {
+function fakeBrowser(
+  works: TfBackendName[],
+  gpu: "ok" | "software" | "no-api" | "no-adapter" = "ok",
+  isolated = false,
+  webgl: "hardware" | "software" | "unknown" = "hardware",
+) {
   const loaded: string[] = [];
   const env: BackendEnvironment = {
     isBrowser: true,
     crossOriginIsolated: isolated,
     probeWebGpu: async () => gpu,
+    probeWebGl: async () => webgl,
     load: async (backend, opts) => {
       loaded.push(`${backend}:${opts.wasmPath}:${opts.threads}`);
     },
@@ -38,6 +44,26 @@ describe("backend selection", () => {
     const choice = await selectBackend({ needsConvGradients: true }, fakeBrowser(["wasm", "cpu"], "no-api").env);
     expect(choice.backend).toBe("cpu");
     expect(choice.attempts.find((a) => a.backend === "wasm")?.reason).toBe("wasm-conv-backprop-unsupported");
+  });
+
+  it("puts a GPU emulated on the CPU (SwiftShader) after WebAssembly, when the model can train on wasm", async () => {
+    const all: TfBackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
+    const soft = await selectBackend({}, fakeBrowser(all, "software", false, "software").env);
+    expect(soft).toMatchObject({ backend: "wasm", fallbackReason: "webgpu-software" });
+    expect(soft.attempts.map((a) => `${a.backend}:${a.reason ?? "ok"}`)).toEqual(["webgpu:webgpu-software", "webgl:webgl-software", "wasm:ok"]);
+    // No WebGPU at all and a software WebGL: the reason given is the missing WebGPU.
+    const noGpu = await selectBackend({}, fakeBrowser(all, "no-api", false, "software").env);
+    expect(noGpu).toMatchObject({ backend: "wasm", fallbackReason: "webgpu-unavailable" });
+    expect(noGpu.attempts.map((a) => `${a.backend}:${a.reason ?? "ok"}`)).toEqual(["webgpu:webgpu-unavailable", "webgl:webgl-software", "wasm:ok"]);
+    // A hardware WebGL still wins over wasm.
+    expect((await selectBackend({}, fakeBrowser(all, "software", false, "hardware").env)).backend).toBe("webgl");
+    // Convolution training cannot use wasm: the emulated GPU is still better than plain JS.
+    expect((await selectBackend({ needsConvGradients: true }, fakeBrowser(all, "software", false, "software").env)).backend).toBe("webgpu");
+    // If wasm does not start, the emulated GPUs come back before cpu.
+    const noWasm = await selectBackend({}, fakeBrowser(["webgl", "cpu"], "software", false, "software").env);
+    expect(noWasm.backend).toBe("webgl");
+    // Asking for it explicitly (Advanced settings) still gets it.
+    expect(await selectBackend({ forced: "webgpu" }, fakeBrowser(all, "software", false, "software").env)).toMatchObject({ backend: "webgpu", fallbackReason: null });
   });
 
   it("honours a forced backend and reports when it failed", async () => {

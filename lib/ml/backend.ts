@@ -2,6 +2,9 @@
  * Picks the tfjs backend to train and predict on: webgpu → webgl → wasm → cpu, the first that
  * initialises. Returns why it fell back, as a code the UI can translate.
  *
+ * - A WebGPU/WebGL that runs on a CPU emulation (SwiftShader: no graphics card, or a blocked
+ *   driver) is tried after wasm when the model can train on wasm: measured on such a machine,
+ *   Banking77 took 175 s on webgpu, 111 s on webgl and 18 s on wasm (bench/results/train.md).
  * - webgpu and wasm live in their own packages and are imported dynamically, only in the
  *   browser, so Node (REST API, tests) never loads them. webgl ships inside @tensorflow/tfjs and
  *   is only registered, never initialised, in Node.
@@ -22,6 +25,8 @@ export type FallbackReason =
   | "webgpu-unavailable"
   | "webgpu-no-adapter"
   | "webgpu-init-failed"
+  | "webgpu-software"
+  | "webgl-software"
   | "webgl-init-failed"
   | "wasm-conv-backprop-unsupported"
   | "wasm-init-failed"
@@ -58,14 +63,19 @@ export interface SelectBackendOptions {
 export interface BackendEnvironment {
   isBrowser: boolean;
   crossOriginIsolated: boolean;
-  /** "ok" when navigator.gpu gives an adapter. */
-  probeWebGpu(): Promise<"ok" | "no-api" | "no-adapter">;
+  /** "ok" when navigator.gpu gives a hardware adapter, "software" for a CPU emulation (SwiftShader). */
+  probeWebGpu(): Promise<"ok" | "software" | "no-api" | "no-adapter">;
+  /** Whether WebGL renders on a CPU emulation (SwiftShader, llvmpipe); "unknown" when it cannot tell. */
+  probeWebGl?(): Promise<"hardware" | "software" | "unknown">;
   /** Imports and configures the backend's package (no-op for webgl/cpu). */
   load(backend: TfBackendName, options: { wasmPath: string; threads: boolean }): Promise<void>;
   /** tf.setBackend + tf.ready; false when initialisation failed. */
   activate(backend: TfBackendName): Promise<boolean>;
   wasmFeatures(): Promise<{ simd: boolean; threads: boolean }>;
 }
+
+/** Renderer names of GPU emulations on the CPU: there WebAssembly is several times faster. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i;
 
 const CONV_TRAINING_MODEL_TYPES = new Set(["text-cnn", "small-cnn", "mobilenet-finetune"]);
 
@@ -83,12 +93,32 @@ export const browserEnvironment: BackendEnvironment = {
   isBrowser: !isNode() && typeof navigator !== "undefined",
   crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
   async probeWebGpu() {
-    const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    type Info = { vendor?: string; architecture?: string; description?: string; device?: string; isFallbackAdapter?: boolean };
+    type Adapter = { info?: Info; isFallbackAdapter?: boolean };
+    const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu;
     if (!gpu) return "no-api";
     try {
-      return (await gpu.requestAdapter()) ? "ok" : "no-adapter";
+      const adapter = await gpu.requestAdapter();
+      if (!adapter) return "no-adapter";
+      const info = adapter.info ?? {};
+      const text = [info.vendor, info.architecture, info.description, info.device].join(" ");
+      return adapter.isFallbackAdapter || info.isFallbackAdapter || SOFTWARE_RENDERER.test(text) ? "software" : "ok";
     } catch {
       return "no-adapter";
+    }
+  },
+  async probeWebGl() {
+    try {
+      const canvas =
+        typeof OffscreenCanvas !== "undefined" ? new OffscreenCanvas(1, 1) : (globalThis as { document?: Document }).document?.createElement("canvas");
+      const gl = canvas?.getContext("webgl2") as WebGL2RenderingContext | null | undefined;
+      if (!gl) return "unknown";
+      const ext = gl.getExtension("WEBGL_debug_renderer_info");
+      const renderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? "");
+      gl.getExtension("WEBGL_lose_context")?.loseContext();
+      return SOFTWARE_RENDERER.test(renderer) ? "software" : "hardware";
+    } catch {
+      return "unknown";
     }
   },
   async load(backend, { wasmPath, threads }) {
@@ -99,6 +129,7 @@ export const browserEnvironment: BackendEnvironment = {
       wasm.setWasmPaths(wasmPath);
       // Threads need SharedArrayBuffer, i.e. a crossOriginIsolated page (COOP/COEP headers).
       if (!threads) tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+      else if (!(await useOriginalThreadedGlue(wasmPath))) tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
     }
   },
   async activate(backend) {
@@ -121,6 +152,39 @@ export const browserEnvironment: BackendEnvironment = {
     return { simd: await flag("WASM_HAS_SIMD_SUPPORT"), threads: await flag("WASM_HAS_MULTITHREAD_SUPPORT") };
   },
 };
+
+const THREADED_GLUE_PREFIX = "var WasmBackendModuleThreadedSimd = ";
+let threadedGluePatched = false;
+
+/**
+ * tfjs-backend-wasm starts its pthread workers from a Blob made of
+ * `"var WasmBackendModuleThreadedSimd = " + factory.toString()`. After the app bundler minifies
+ * the factory, that source refers to variables of the bundle's scope, and every pthread worker
+ * dies with "ReferenceError: r is not defined". This swaps the Blob's text for the unminified
+ * Emscripten glue copied next to the .wasm files (scripts/copy-assets.mjs). False when the glue
+ * cannot be fetched: then wasm runs single-threaded.
+ */
+async function useOriginalThreadedGlue(wasmPath: string): Promise<boolean> {
+  if (threadedGluePatched) return true;
+  let glue: string;
+  try {
+    const res = await fetch(`${wasmPath}tfjs-backend-wasm-threaded-simd.js`);
+    if (!res.ok) return false;
+    glue = await res.text();
+  } catch {
+    return false;
+  }
+  const NativeBlob = globalThis.Blob;
+  class GlueBlob extends NativeBlob {
+    constructor(parts?: BlobPart[], options?: BlobPropertyBag) {
+      const only = parts?.length === 1 ? parts[0] : null;
+      super(typeof only === "string" && only.startsWith(THREADED_GLUE_PREFIX) ? [glue] : parts, options);
+    }
+  }
+  globalThis.Blob = GlueBlob;
+  threadedGluePatched = true;
+  return true;
+}
 
 export const nodeEnvironment: BackendEnvironment = {
   ...browserEnvironment,
@@ -146,7 +210,7 @@ export async function selectBackend(options: SelectBackendOptions = {}, env: Bac
     }
     if (backend === "webgpu") {
       const probe = await env.probeWebGpu();
-      if (probe !== "ok") {
+      if (probe === "no-api" || probe === "no-adapter") {
         attempts.push({ backend, ok: false, reason: probe === "no-api" ? "webgpu-unavailable" : "webgpu-no-adapter" });
         return false;
       }
@@ -171,8 +235,23 @@ export async function selectBackend(options: SelectBackendOptions = {}, env: Bac
     else forcedFailed = true;
   }
   if (!chosen) {
+    // A GPU emulated on the CPU (SwiftShader: no graphics card, or a blocked driver) is several
+    // times slower than WebAssembly (bench/results/train.md), so it goes after wasm when the model
+    // can train on wasm at all.
+    const deferred: TfBackendName[] = [];
+    const wasmUsable = env.isBrowser && !options.needsConvGradients && options.forced !== "wasm";
+    const order: TfBackendName[] = [];
     for (const backend of BACKEND_ORDER) {
       if (backend === options.forced) continue;
+      if (wasmUsable && (backend === "webgpu" || backend === "webgl") && (await isSoftware(backend, env))) {
+        deferred.push(backend);
+        attempts.push({ backend, ok: false, reason: backend === "webgpu" ? "webgpu-software" : "webgl-software" });
+        continue;
+      }
+      if (backend === "cpu") order.push(...deferred);
+      order.push(backend);
+    }
+    for (const backend of order) {
       if (await tryOne(backend)) {
         chosen = backend;
         break;
@@ -180,6 +259,9 @@ export async function selectBackend(options: SelectBackendOptions = {}, env: Bac
     }
   }
   if (!chosen) throw new Error(`No tfjs backend could be initialised: ${JSON.stringify(attempts)}`);
+  // Attempts in backend order (deferred software GPUs were recorded first); the reason shown is
+  // that of the best backend that was not used.
+  attempts.sort((a, b) => BACKEND_ORDER.indexOf(a.backend) - BACKEND_ORDER.indexOf(b.backend));
   const firstFailure = attempts.find((a) => !a.ok)?.reason ?? null;
   return {
     backend: chosen,
@@ -187,6 +269,11 @@ export async function selectBackend(options: SelectBackendOptions = {}, env: Bac
     attempts,
     ...(chosen === "wasm" ? { wasm: await env.wasmFeatures() } : {}),
   };
+}
+
+async function isSoftware(backend: "webgpu" | "webgl", env: BackendEnvironment): Promise<boolean> {
+  if (backend === "webgpu") return (await env.probeWebGpu()) === "software";
+  return (await env.probeWebGl?.()) === "software";
 }
 
 function initFailed(backend: TfBackendName): FallbackReason {
