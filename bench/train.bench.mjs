@@ -119,6 +119,7 @@ async function trainTextInApp({ server, backend, trainBytes, testCsv, root, log 
     row.statusSeenMs = statusSeen;
     const badge = page.getByTestId("backend-badge");
     row.backendUsed = (await badge.count()) ? await badge.getAttribute("data-backend") : null;
+    row.wasmThreads = (await badge.count()) ? await badge.getAttribute("data-wasm-threads") : null;
     const fallback = page.getByTestId("fallback-reason");
     row.fallbackReason = (await fallback.count()) ? (await fallback.innerText()).trim() : null;
     if (pageErrors.length) row.pageErrors = pageErrors.slice(0, 5);
@@ -219,6 +220,7 @@ async function imageRun({ harness, list, backend, log }) {
     const init = await ev((b) => window.imageBench.init(b), backend, 60_000);
     row.backendUsed = init.active;
     row.choice = init.choice;
+    row.wasmThreads = init.choice?.wasm?.threads ?? null;
     row.webgpuAdapter = init.webgpuAdapter;
     if (init.active !== backend) {
       row.status = "unavailable";
@@ -229,7 +231,7 @@ async function imageRun({ harness, list, backend, log }) {
     Object.assign(row, { images: images.n, trainImages: images.train, heldOutImages: images.heldOut, decodeMs: images.ms });
     const bb = await ev(() => window.imageBench.loadBackbone(), undefined, 300_000);
     row.backboneLoadMs = bb.ms;
-    row.backbone = bb.version;
+    row.backbone = `${bb.id} (${bb.featureDim}-d, ${bb.version})`;
 
     // Speed probe: one batch to compile kernels for the batch shape, then a measured one.
     const n = CONFIG.probeImages;
@@ -482,7 +484,7 @@ export async function run({ root, datasets, log }) {
   const cpus = os.cpus();
   const machineNotes = [
     `Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, no GPU. Chromium ${chromium} (headless, ${process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"}) through @playwright/test.`,
-    `WebGPU here is SwiftShader's Vulkan implementation running on the CPU (flags --enable-unsafe-webgpu --enable-features=Vulkan --use-vulkan=swiftshader --use-webgpu-adapter=swiftshader, only for the webgpu runs); WebGL is ANGLE on SwiftShader, also the CPU. Neither says anything about speed on a real GPU. wasm runs single-threaded with SIMD (pages are not crossOriginIsolated, as in the app).`,
+    `WebGPU here is SwiftShader's Vulkan implementation running on the CPU (flags --enable-unsafe-webgpu --enable-features=Vulkan --use-vulkan=swiftshader --use-webgpu-adapter=swiftshader, only for the webgpu runs); WebGL is ANGLE on SwiftShader, also the CPU. Neither says anything about speed on a real GPU. wasm runs with SIMD, and with threads when the page is crossOriginIsolated (the app's pages and the harness page send COOP/COEP; see wasmThreads per row in the JSON).`,
     `Other processes shared the 2 cores during the run (see the load averages); timings are wall-clock and include that contention.`,
     `Total bench wall time: ${s1(performance.now() - started)} s. Config: ${JSON.stringify(CONFIG)}.`,
   ];

@@ -122,10 +122,10 @@ const api = {
     return { ms: performance.now() - started, n: list.length, train: split.train.length, heldOut: split.validation.length };
   },
 
-  async loadBackbone(): Promise<{ ms: number; version: string }> {
+  async loadBackbone(features: "pooled" | "multiscale" = "multiscale"): Promise<{ ms: number; version: string; id: string; featureDim: number }> {
     const started = performance.now();
-    state.backbone = await loadMobileNetV2({ url: MOBILENET_V2_URL }, { warmUp: true });
-    return { ms: performance.now() - started, version: `${state.backbone.package}@${state.backbone.version}` };
+    state.backbone = await loadMobileNetV2({ url: MOBILENET_V2_URL }, { warmUp: true, features });
+    return { ms: performance.now() - started, version: `${state.backbone.package}@${state.backbone.version}`, id: state.backbone.id, featureDim: state.backbone.featureDim };
   },
 
   /** Embeds the first n training images (a speed probe, features discarded). */

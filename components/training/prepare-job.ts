@@ -4,7 +4,8 @@
  */
 import type { TrainJob } from "@/lib/ml/worker/protocol";
 import type { RawImage, TabularRow } from "@/lib/ml/types";
-import { MOBILENET_V2_ID } from "@/lib/ml/backbones/mobilenet";
+import { MOBILENET_V2_ID, MOBILENET_V2_MS_ID } from "@/lib/ml/backbones/mobilenet";
+import { DEFAULT_FINETUNE_ARCHITECTURE } from "@/lib/ml/image/train-finetune";
 
 export interface TrainingDataResponse {
   localDataOnly?: boolean;
@@ -21,7 +22,7 @@ export type PreparedJob =
   | { ok: true; job: TrainJob; sampleIds: string[]; backboneId: string | null }
   | { ok: false; reason: "unsupported-model" | "unsupported-scene" | "no-data" };
 
-const IMAGE_SIZE = { backbone: 224, cnn: 64 };
+const IMAGE_SIZE = { backbone: 224, cnn: 64, finetune: DEFAULT_FINETUNE_ARCHITECTURE.inputSize };
 
 async function decodeImage(source: string | Blob, size: number): Promise<RawImage> {
   let blob: Blob;
@@ -69,8 +70,8 @@ export async function prepareJob(
     return { ok: true, sampleIds, backboneId: null, job: { kind: "tabular", modelType, rows: withTarget, target, task: data.task ?? undefined, ...common } };
   }
   if (data.kind === "image" && scene === "image-recognition") {
-    if (modelType !== "mobilenet-transfer" && modelType !== "small-cnn") return { ok: false, reason: "unsupported-model" };
-    const size = modelType === "small-cnn" ? IMAGE_SIZE.cnn : IMAGE_SIZE.backbone;
+    if (modelType !== "mobilenet-transfer" && modelType !== "small-cnn" && modelType !== "mobilenet-finetune") return { ok: false, reason: "unsupported-model" };
+    const size = modelType === "small-cnn" ? IMAGE_SIZE.cnn : modelType === "mobilenet-finetune" ? IMAGE_SIZE.finetune : IMAGE_SIZE.backbone;
     const images: RawImage[] = [];
     for (let i = 0; i < samples.length; i++) {
       const s = samples[i];
@@ -78,13 +79,17 @@ export async function prepareJob(
       if (i % 8 === 7 || i === samples.length - 1) onDecode(i + 1, samples.length);
     }
     if (modelType === "small-cnn") return { ok: true, sampleIds, backboneId: null, job: { kind: "small-cnn", images, labels, imageSize: size, ...common } };
+    if (modelType === "mobilenet-finetune") {
+      // The pooled MobileNetV2 is the network that gets fine-tuned; the saved model contains it.
+      return { ok: true, sampleIds, backboneId: MOBILENET_V2_ID, job: { kind: "finetune", backboneId: MOBILENET_V2_ID, images, labels, architecture: { inputSize: size }, ...common } };
+    }
     // Blob ids are content hashes: the worker's feature cache never embeds the same picture twice.
     const cacheKeys = samples.map((s) => s.blobId ?? `local:${s.id}`);
     return {
       ok: true,
       sampleIds,
-      backboneId: MOBILENET_V2_ID,
-      job: { kind: "backbone-head", modelType, backboneId: MOBILENET_V2_ID, images, labels, cacheKeys, ...common },
+      backboneId: MOBILENET_V2_MS_ID,
+      job: { kind: "backbone-head", modelType, backboneId: MOBILENET_V2_MS_ID, images, labels, cacheKeys, ...common },
     };
   }
   return { ok: false, reason: "unsupported-scene" };

@@ -104,7 +104,10 @@ export function TrainTab({ projectId, modelType }: { projectId: string; modelTyp
           <p className="font-medium">{t("checkpointFound", { epoch: checkpoint.epoch })}</p>
           <p className="text-sm text-slate-700">{t("checkpointHint")}</p>
           <div className="mt-3 flex flex-wrap gap-2">
-            <Button size="sm" onClick={keepCheckpoint}>
+            <Button size="sm" onClick={() => void start({ ...options(), resumeFrom: checkpoint.bundle })} data-testid="resume-checkpoint">
+              {t("resumeCheckpoint")}
+            </Button>
+            <Button size="sm" variant="secondary" onClick={keepCheckpoint}>
               {t("keepCheckpoint")}
             </Button>
             <Button size="sm" variant="secondary" onClick={() => (void discardCheckpoint(), void start(options()))}>
@@ -141,7 +144,10 @@ export function TrainTab({ projectId, modelType }: { projectId: string; modelTyp
           <details className="mt-4" data-testid="advanced">
             <summary className="cursor-pointer text-sm font-medium text-brand-700">{t("advanced")}</summary>
             <div className="mt-3 grid gap-3 sm:grid-cols-3">
-              {(["epochs", "batchSize", "learningRate", "validationFraction", "patience"] as const).map((k) => (
+              {(family === "image-head" || family === "image-cnn" || family === "image-finetune"
+                ? (["epochs", "batchSize", "learningRate", "validationFraction", "patience", "augmentViews"] as const)
+                : (["epochs", "batchSize", "learningRate", "validationFraction", "patience"] as const)
+              ).map((k) => (
                 <label key={k} className="block text-sm">
                   <span className="text-slate-700">{t(`hyper.${k}`)}</span>
                   <input
@@ -184,8 +190,14 @@ export function TrainTab({ projectId, modelType }: { projectId: string; modelTyp
             </Button>
           )}
           {state.backend ? (
-            <span className="rounded-full bg-slate-100 px-3 py-1 text-sm" data-testid="backend-badge" data-backend={state.backend.backend}>
+            <span
+              className="rounded-full bg-slate-100 px-3 py-1 text-sm"
+              data-testid="backend-badge"
+              data-backend={state.backend.backend}
+              data-wasm-threads={state.backend.wasm ? String(state.backend.wasm.threads) : undefined}
+            >
               {t("runningOn", { backend: t(`backends.${state.backend.backend}`) })}
+              {state.backend.wasm ? ` · ${t(state.backend.wasm.threads ? "wasmThreads" : "wasmSingleThread")}` : null}
             </span>
           ) : null}
           {/* Proof that the page stays responsive while the worker trains. */}
@@ -204,7 +216,10 @@ export function TrainTab({ projectId, modelType }: { projectId: string; modelTyp
         <section className="space-y-4 rounded-2xl border border-slate-200 bg-white p-4 sm:p-6" aria-live="polite">
           <div>
             <div className="flex flex-wrap justify-between gap-2 text-sm">
-              <span data-testid="train-status">{t(`status.${state.status}`)}</span>
+              <span data-testid="train-status">
+                {t(`status.${state.status}`)}
+                {state.resumed ? <span className="ml-2 text-slate-600" data-testid="resumed-note">{t("resumedNote")}</span> : null}
+              </span>
               {p && p.phase !== "features" && state.status === "training" ? (
                 <span className="tabular-nums text-slate-600" data-testid="train-eta">
                   {t("epochOf", { epoch: p.epoch, epochs })} · {t("eta", { time: formatDuration(p.etaMs) })} · {t("speed", { n: Math.round(p.samplesPerSec) })}

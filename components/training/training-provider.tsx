@@ -18,6 +18,8 @@ export interface TrainingOptions {
   hyperparams: Partial<TrainingHyperparams>;
   seed: number;
   forcedBackend: TfBackendName | null;
+  /** Continue from these weights: the best-so-far checkpoint a closed or crashed tab left behind. */
+  resumeFrom?: Uint8Array;
 }
 
 export interface SavedVersion {
@@ -34,6 +36,8 @@ export interface TrainingState {
   /** 0..1 while preparing data or computing features. */
   prepFraction: number;
   result: { stoppedReason: string; bestEpoch: number | null; trainingMs: number } | null;
+  /** The run continued from a checkpoint's weights. */
+  resumed: boolean;
   saved: SavedVersion | null;
   errorKey: string | null;
   errorDetail: string | null;
@@ -47,6 +51,7 @@ const INITIAL: TrainingState = {
   history: [],
   prepFraction: 0,
   result: null,
+  resumed: false,
   saved: null,
   errorKey: null,
   errorDetail: null,
@@ -123,7 +128,7 @@ export function TrainingProvider({ projectId, scene, modelType, children }: { pr
 
   const start = useCallback(
     async (options: TrainingOptions) => {
-      setState({ ...INITIAL, status: "preparing" });
+      setState({ ...INITIAL, status: "preparing", resumed: Boolean(options.resumeFrom) });
       try {
         const res = await fetch(`/api/projects/${projectId}/training-data`, { credentials: "same-origin" });
         if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? res.statusText);
@@ -150,7 +155,7 @@ export function TrainingProvider({ projectId, scene, modelType, children }: { pr
           });
         }
         patch({ status: prepared.backboneId ? "features" : "training", prepFraction: 0 });
-        const job = { ...prepared.job, preset: options.preset, hyperparams: options.hyperparams, seed: options.seed };
+        const job = { ...prepared.job, preset: options.preset, hyperparams: options.hyperparams, seed: options.seed, resumeFrom: options.resumeFrom };
         const result: TrainResult = await client.train(job, {
           onProgress: (p) => {
             if (p.phase === "features") patch({ status: "features", prepFraction: p.total ? p.done / p.total : 0 });
@@ -186,7 +191,10 @@ export function TrainingProvider({ projectId, scene, modelType, children }: { pr
         await deleteCheckpoint(`project:${projectId}`).catch(() => {});
         patch({ status: "done", saved, stopping: false });
       } catch (e) {
-        patch({ status: "error", errorKey: "trainingFailed", errorDetail: (e as Error).message, stopping: false });
+        const message = (e as Error).message;
+        // The data or settings changed since the checkpoint was made: its weights do not fit.
+        const errorKey = options.resumeFrom && /Cannot resume/.test(message) ? "resumeMismatch" : "trainingFailed";
+        patch({ status: "error", errorKey, errorDetail: message, stopping: false });
       }
     },
     [projectId, scene, modelType, getClient, patch],

@@ -141,6 +141,8 @@ const hyperparamsSchema = z.object({
   labelSmoothing: z.number(),
   validationFraction: z.number(),
   classWeighting: z.enum(["none", "balanced"]),
+  // Added after format version 1 shipped: older bundles have none (= 0).
+  augmentViews: z.number().int().min(0).default(0),
 });
 
 const trainingSummarySchema = z.object({

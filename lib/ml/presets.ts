@@ -22,9 +22,15 @@ export interface TrainingHyperparams {
   validationFraction: number;
   /** "balanced" weighs the loss by inverse class frequency. */
   classWeighting: "none" | "balanced";
+  /**
+   * Image models: augmented copies of each training picture (random crop and brightness; see
+   * image/augment.ts), 0 to 4. Off in every preset (each copy costs one more backbone pass per
+   * picture); the Advanced panel turns it on. Other models ignore it.
+   */
+  augmentViews: number;
 }
 
-export type ModelFamily = "text-bag" | "text-cnn" | "tabular" | "image-head" | "image-cnn";
+export type ModelFamily = "text-bag" | "text-cnn" | "tabular" | "image-head" | "image-cnn" | "image-finetune";
 
 const BASE: TrainingHyperparams = {
   epochs: 20,
@@ -35,6 +41,7 @@ const BASE: TrainingHyperparams = {
   labelSmoothing: 0,
   validationFraction: 0.15,
   classWeighting: "none",
+  augmentViews: 0,
 };
 
 export const PRESETS: Record<ModelFamily, Record<PresetId, TrainingHyperparams>> = {
@@ -63,6 +70,12 @@ export const PRESETS: Record<ModelFamily, Record<PresetId, TrainingHyperparams>>
     balanced: { ...BASE, epochs: 30, batchSize: 32, learningRate: 1e-3, patience: 6 },
     best: { ...BASE, epochs: 80, batchSize: 16, learningRate: 1e-3, patience: 12 },
   },
+  // Pretrained weights: a small learning rate, few epochs.
+  "image-finetune": {
+    fast: { ...BASE, epochs: 4, batchSize: 16, learningRate: 3e-4, patience: 2 },
+    balanced: { ...BASE, epochs: 10, batchSize: 16, learningRate: 2e-4, patience: 3, labelSmoothing: 0.05 },
+    best: { ...BASE, epochs: 25, batchSize: 16, learningRate: 1e-4, patience: 5, labelSmoothing: 0.1 },
+  },
 };
 
 export function modelFamily(modelType: TextModelType | TabularModelType | ImageModelType): ModelFamily {
@@ -78,6 +91,8 @@ export function modelFamily(modelType: TextModelType | TabularModelType | ImageM
       return "image-head";
     case "small-cnn":
       return "image-cnn";
+    case "mobilenet-finetune":
+      return "image-finetune";
   }
 }
 
@@ -94,6 +109,7 @@ export function resolveHyperparams(family: ModelFamily, preset: PresetId = "bala
   if (!(h.patience >= 0)) throw new RangeError("patience must be >= 0");
   if (!(h.labelSmoothing >= 0 && h.labelSmoothing < 1)) throw new RangeError("labelSmoothing must be in [0, 1)");
   if (!(h.validationFraction >= 0 && h.validationFraction <= 0.5)) throw new RangeError("validationFraction must be in [0, 0.5]");
+  if (!(Number.isInteger(h.augmentViews) && h.augmentViews >= 0 && h.augmentViews <= 4)) throw new RangeError("augmentViews must be an integer from 0 to 4");
   return h;
 }
 

@@ -6,6 +6,8 @@ export {
   MOBILENET_V2_ID,
   MOBILENET_V2_INPUT_SIZE,
   MOBILENET_V2_MAX_TRAINABLE_BLOCKS,
+  MOBILENET_V2_MS_FEATURE_DIM,
+  MOBILENET_V2_MS_ID,
   MOBILENET_V2_PACKAGE,
   MOBILENET_V2_PREPROCESSING,
   MOBILENET_V2_URL,
@@ -18,6 +20,7 @@ export {
   type LayersModelJson,
   type LoadMobileNetOptions,
   type MobileNetBackbone,
+  type MobileNetBackboneId,
   type MobileNetSource,
 } from "./mobilenet";
 export {

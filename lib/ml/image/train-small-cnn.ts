@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../random";
 import { stratifiedSplit } from "../split";
+import { augmentedViews } from "./augment";
 import { resolveHyperparams, stripUndefined } from "../presets";
 import { balancedClassWeights } from "../engine/train-loop";
 import { trainAndFinish, validateLabelled, type CommonTrainOptions, type TrainedModel } from "../engine/finish";
@@ -39,20 +40,26 @@ export async function trainSmallCnn(data: ImageTrainingData, options: TrainSmall
   const startedAt = performance.now();
   const classes = validateLabelled(data.images.length, data.labels);
   const index = new Map(classes.map((c, i) => [c, i]));
-  const targets = Int32Array.from(data.labels, (l) => index.get(l)!);
+  const baseTargets = Int32Array.from(data.labels, (l) => index.get(l)!);
   const size = options.imageSize ?? 64;
   const prep: ImagePreprocessing = { kind: "image", width: size, height: size, channels: options.channels ?? 3, scale: 1 / 255, offset: 0 };
   const hyper = resolveHyperparams("image-cnn", options.preset, options.hyperparams);
   const arch: SmallCnnArchitecture = { ...DEFAULT_SMALL_CNN_ARCHITECTURE, ...stripUndefined(options.architecture) };
   const seed = options.seed ?? 42;
   const rng = createRng(seed);
-  const split = stratifiedSplit(data.labels, { validationFraction: hyper.validationFraction, seed: rng.seed() });
+  const baseSplit = stratifiedSplit(data.labels, { validationFraction: hyper.validationFraction, seed: rng.seed() });
+  // Augmented views of the training pictures join the training part only (see augment.ts).
+  const aug = augmentedViews(data.images, baseSplit.train, hyper.augmentViews, seed);
+  const images = [...data.images, ...aug.images];
+  const n = data.images.length;
+  const targets = Int32Array.from([...baseTargets, ...aug.source.map((s) => baseTargets[s])]);
+  const split = { train: [...baseSplit.train, ...aug.images.map((_, j) => n + j)], validation: baseSplit.validation };
 
   // Every image once → one Float32Array [n, size, size, channels]; tensors are freed at once.
   const per = size * size * prep.channels;
-  const pixels = new Float32Array(data.images.length * per);
-  for (let i = 0; i < data.images.length; i++) {
-    const t = imageToTensor(data.images[i], prep);
+  const pixels = new Float32Array(images.length * per);
+  for (let i = 0; i < images.length; i++) {
+    const t = imageToTensor(images[i], prep);
     pixels.set(t.dataSync(), i * per);
     t.dispose();
   }
@@ -109,7 +116,7 @@ export async function trainSmallCnn(data: ImageTrainingData, options: TrainSmall
     },
     architecture: { filters: arch.filters.join(","), dropout: arch.dropout, imageSize: size, channels: prep.channels },
     startedAt,
-    evalInput: (s) => data.images[s],
+    evalInput: (s) => images[s],
     evalTarget: (s) => targets[s],
   });
 }

@@ -101,7 +101,7 @@ describe("TrainerClient + worker handler", () => {
     client.dispose();
   });
 
-  it("loads a registered backbone with progress, embeds each cached sample once, and predicts from images", async () => {
+  it("loads a registered backbone with progress, embeds each cached sample and augmented view once, and predicts from images", async () => {
     const blobs = blobFeatures(2, 12, 32, 9, 0.5);
     let embedded = 0;
     const fake: Backbone<unknown> = {
@@ -132,17 +132,20 @@ describe("TrainerClient + worker handler", () => {
       images,
       labels: blobs.labels,
       cacheKeys: images.map((_, i) => `sample-${i}`),
-      hyperparams: { epochs: 5, batchSize: 8 },
+      hyperparams: { epochs: 5, batchSize: 8, augmentViews: 1 },
     };
     const phases: string[] = [];
     const first = await client.train(job, { onProgress: (p) => phases.push(p.phase) });
     expect(phases[0]).toBe("features");
     expect(first.manifest.backbone).toEqual({ id: "fake-backbone", package: "test", version: "1.0.0" });
-    expect(embedded).toBe(24);
+    // 24 pictures, plus one mirrored view of each training picture (never of validation ones).
+    const trainPictures = first.split.train.filter((i) => i < 24).length;
+    expect(first.split.train.length).toBe(2 * trainPictures);
+    expect(embedded).toBe(24 + trainPictures);
     await client.train(job);
-    expect(embedded).toBe(24); // served from the feature cache
+    expect(embedded).toBe(24 + trainPictures); // served from the feature cache
     const preds = (await client.predict(images.slice(0, 4))) as ClassPrediction[];
-    expect(embedded).toBe(28);
+    expect(embedded).toBe(28 + trainPictures);
     expect(preds.map((p) => p.label)).toEqual(blobs.labels.slice(0, 4));
     client.dispose();
   });

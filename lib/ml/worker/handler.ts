@@ -13,8 +13,10 @@ import { saveCheckpoint } from "../checkpoint-store";
 import { loadPredictor, PredictorError, type Predictor } from "../predictor";
 import { trainTextClassifier } from "../text/train-text";
 import { trainTabularModel } from "../tabular/train-tabular";
+import { augmentImage, clampAugmentViews } from "../image/augment";
 import { trainClassifierHead } from "../image/train-head";
 import { trainSmallCnn } from "../image/train-small-cnn";
+import { trainFineTunedMobileNet, type FineTunableBackbone } from "../image/train-finetune";
 import type { CommonTrainOptions, TrainedModel } from "../engine/finish";
 import type { RawImage, TfBackendName, TrainingProgress } from "../types";
 import type { Commands, ErrorCode, TrainJob, WorkerRequest, WorkerResponse } from "./protocol";
@@ -47,6 +49,8 @@ export function modelTypeOfJob(job: TrainJob): string {
       return job.modelType ?? "mobilenet-transfer";
     case "small-cnn":
       return "small-cnn";
+    case "finetune":
+      return "mobilenet-finetune";
   }
 }
 
@@ -151,9 +155,45 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
         case "backbone-head": {
           const features = await embedAll(id, job);
           const b = backbones.get(job.backboneId)!;
+          // Augmented views are embedded once too (cached like the originals), 16 pictures at a
+          // time so at most 16 augmented pictures exist at once.
+          const augment = async (trainSamples: readonly number[], views: number) => {
+            const seed = job.seed ?? 42;
+            const pairs = Array.from({ length: clampAugmentViews(views) }, (_, v) => trainSamples.map((s) => [s, v + 1] as const)).flat();
+            const keyOf = (s: number, v: number) => (job.cacheKeys ? `${job.backboneId}\u0000${job.cacheKeys[s]}\u0000aug${v}:${seed}` : undefined);
+            const vectors: Float32Array[] = new Array(pairs.length);
+            const start = performance.now();
+            for (let i = 0; i < pairs.length; i += 16) {
+              const chunk = pairs.slice(i, i + 16).map(([s, v], k) => ({ s, v, at: i + k, key: keyOf(s, v) }));
+              const todo = chunk.filter((c) => {
+                const hit = c.key ? featureCache.get(c.key) : undefined;
+                if (hit) vectors[c.at] = hit;
+                return !hit;
+              });
+              if (todo.length) {
+                const out = await b.embed(todo.map((c) => augmentImage(job.images[c.s] as RawImage, c.s, c.v, seed)));
+                todo.forEach((c, k) => {
+                  vectors[c.at] = out[k];
+                  if (c.key) featureCache.set(c.key, out[k]);
+                });
+              }
+              const done = Math.min(pairs.length, i + 16);
+              post({ id, type: "progress", progress: { phase: "features", done, total: pairs.length, elapsedMs: performance.now() - start, augmented: true } });
+            }
+            return { features: vectors, source: pairs.map(([s]) => s) };
+          };
           return await trainClassifierHead(
-            { features, labels: job.labels },
+            { features, labels: job.labels, augment },
             { ...common, modelType: job.modelType, backbone: { id: b.id, package: b.package, version: b.version }, architecture: job.architecture },
+          );
+        }
+        case "finetune": {
+          const b = backbones.get(job.backboneId) as (Backbone<unknown> & Partial<FineTunableBackbone>) | undefined;
+          if (!b) throw new RequestError("backbone-not-loaded", `Load the "${job.backboneId}" backbone first (load-backbone).`);
+          if (typeof b.createFineTuneModel !== "function") throw new RequestError("bad-input", `The "${job.backboneId}" backbone cannot be fine-tuned.`);
+          return await trainFineTunedMobileNet(
+            { images: job.images, labels: job.labels },
+            { ...common, backbone: b as FineTunableBackbone, architecture: job.architecture },
           );
         }
         case "small-cnn":

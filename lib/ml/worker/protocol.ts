@@ -15,6 +15,7 @@ import type { ColumnSpec } from "../tabular/preprocess";
 import type { TabularArchitecture } from "../tabular/train-tabular";
 import type { HeadArchitecture } from "../image/train-head";
 import type { SmallCnnArchitecture } from "../image/train-small-cnn";
+import type { FineTuneArchitecture } from "../image/train-finetune";
 import type { TextArchitecture } from "../text/train-text";
 import type { BagTokenizerConfig, SequenceTokenizerConfig } from "../text/tokenizer";
 import type { PredictorInput } from "../predictor";
@@ -69,6 +70,10 @@ export type TrainJob =
     })
   | ({ kind: "small-cnn"; images: RawImage[]; labels: string[]; imageSize?: number; channels?: 1 | 3 } & JobOptions & {
       architecture?: Partial<SmallCnnArchitecture>;
+    })
+  /** MobileNetV2 with its top blocks unfrozen, trained end to end (load-backbone first). */
+  | ({ kind: "finetune"; backboneId: string; images: RawImage[]; labels: string[] } & JobOptions & {
+      architecture?: Partial<FineTuneArchitecture>;
     });
 
 export interface FeatureProgress {
@@ -76,6 +81,8 @@ export interface FeatureProgress {
   done: number;
   total: number;
   elapsedMs: number;
+  /** Set while the features of augmented views (not the original pictures) are computed. */
+  augmented?: boolean;
 }
 
 export type JobProgress = TrainingProgress | FeatureProgress;
