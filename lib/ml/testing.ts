@@ -111,3 +111,13 @@ export function stripeImages(perClass: number, size = 16, seed = 1): { images: R
   }
   return { images, labels };
 }
+
+/** A small bilingual FAQ whose paraphrases often share few words with the question. */
+export const FAQ_ENTRIES: { id: string; question: string; answer: string; paraphrases: string[] }[] = [
+  { id: "returns", question: "How do I return an item?", answer: "Send it back within 30 days with the receipt.", paraphrases: ["can i send something back", "I want a refund for my order", "return policy", "退货怎么办理", "我想退款", "how to get my money back"] },
+  { id: "shipping", question: "How long does delivery take?", answer: "Orders arrive in 3 to 5 working days.", paraphrases: ["when will my parcel arrive", "shipping time", "多久能到货", "发货要几天", "how fast is shipping", "when do i get my package"] },
+  { id: "password", question: "I forgot my password", answer: "Use the 'reset password' link on the sign-in page.", paraphrases: ["can't log in", "reset my login", "忘记密码了", "登录不了怎么办", "lost my password", "how to change password"] },
+  { id: "payment", question: "Which payment methods do you accept?", answer: "Cards, PayPal and Alipay.", paraphrases: ["can i pay with paypal", "do you take credit cards", "支持支付宝吗", "怎么付款", "pay by card", "payment options"] },
+  { id: "hours", question: "When is customer service open?", answer: "Every day from 8:00 to 20:00.", paraphrases: ["opening hours", "what time can i call you", "客服几点上班", "客服工作时间", "are you open on sunday", "support hours"] },
+  { id: "cancel", question: "Can I cancel my order?", answer: "Yes, until it has been shipped.", paraphrases: ["stop my order", "i changed my mind about the purchase", "取消订单", "订单能撤销吗", "cancel purchase", "undo my order"] },
+];
