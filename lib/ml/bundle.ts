@@ -250,7 +250,8 @@ const payloadSchema = z.discriminatedUnion("kind", [
     embeddingWeight: z.number().min(0).max(1),
     temperature: z.number().positive(),
   }),
-  z.object({ kind: z.literal("bio"), types: z.array(z.string()).min(1) }),
+  /** labels are "O", "B-T", "I-T"...; sentences are laid out as token rows with `gap` zero rows around each. */
+  z.object({ kind: z.literal("bio"), types: z.array(z.string()).min(1), gap: z.number().int().min(0) }),
   z.object({
     kind: z.literal("ranking"),
     users: z.array(z.string()),

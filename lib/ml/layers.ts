@@ -79,27 +79,24 @@ export class EmbeddingBag extends tf.layers.Layer {
 tf.serialization.registerClass(EmbeddingBag);
 
 /**
- * Embedding bag per token: ids [batch, tokens, features] (0 = padding) → [batch, tokens, dim + 1],
- * where the last channel is the token mask (1 for a token with any feature, 0 for padding).
- * Each token's vector is computed exactly as EmbeddingBag computes a text's.
+ * Embedding bag per token row: ids [rows, features] (0 = padding) → [rows, dim + 1], where the last
+ * channel is the row mask (1 for a token with any feature, 0 for a padding row). The entity tagger
+ * lays a batch of sentences out as rows, with zero rows between sentences (see MaskedDilatedConv).
  */
 export class TokenEmbeddingBag extends EmbeddingBag {
   static override className = "AimsTokenEmbeddingBag";
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    return [shape[0], shape[1], this.outputDim + 1];
+    return [shape[0], this.outputDim + 1];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const raw = Array.isArray(inputs) ? inputs[0] : inputs;
-      const ids = (raw.dtype === "int32" ? raw : tf.cast(raw, "int32")) as tf.Tensor3D;
-      const [b, l, f] = ids.shape;
-      const flat = tf.reshape(ids, [b * l, f]);
-      const vectors = tf.reshape(super.call(flat), [b, l, this.outputDim]);
-      const mask = tf.cast(tf.greater(tf.max(ids, 2, true), 0), "float32");
-      return tf.concat([vectors, mask], 2);
+      const ids = (raw.dtype === "int32" ? raw : tf.cast(raw, "int32")) as tf.Tensor2D;
+      const mask = tf.cast(tf.greater(tf.max(ids, 1, true), 0), "float32");
+      return tf.concat([super.call(ids), mask], 1);
     });
   }
 }
@@ -110,17 +107,20 @@ export interface MaskedConvArgs {
   filters: number;
   kernelSize: number;
   dilation: number;
-  /** Input channels without the mask channel. */
+  /** Input channels including the mask channel. */
   inputChannels: number;
   seed: number;
   name?: string;
 }
 
 /**
- * Dilated 1-D convolution over [batch, tokens, channels + mask] → [batch, tokens, filters + mask]:
- * relu(conv(h)), plus h when the widths match (residual), zeroed on padding tokens so outputs never
- * depend on how much padding a batch has. Written with shifts and matMuls rather than tf.conv1d,
- * whose gradient does not support dilation in tfjs (and conv backprop is missing on wasm).
+ * Dilated 1-D convolution over token rows [rows, channels + mask] → [rows, filters + mask]:
+ * relu(conv(x)) zeroed on padding rows. Sentences are separated by at least `dilation *
+ * floor(kernelSize / 2)` zero rows, so a shift never reaches another sentence and every sentence
+ * gives the same outputs alone or in any batch. The mask channel is an input feature too (it marks
+ * sentence edges). Shifts are row splits + concats (contiguous, fast on every backend, with
+ * gradients) rather than tf.conv1d, whose gradient does not support dilation in tfjs and which has
+ * no backprop on wasm.
  */
 export class MaskedDilatedConv extends tf.layers.Layer {
   static className = "AimsMaskedDilatedConv";
@@ -143,36 +143,43 @@ export class MaskedDilatedConv extends tf.layers.Layer {
 
   override build(): void {
     const fanIn = this.kernelSize * this.inputChannels;
-    this.kernel = this.addWeight("kernel", [this.kernelSize, this.inputChannels, this.filters], "float32", tf.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(2 / fanIn), seed: this.seed }));
+    this.kernel = this.addWeight("kernel", [this.kernelSize * this.inputChannels, this.filters], "float32", tf.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(2 / fanIn), seed: this.seed }));
     this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
     this.built = true;
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    return [shape[0], shape[1], this.filters + 1];
+    return [shape[0], this.filters + 1];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
-      const [b, l] = x.shape;
-      const c = this.inputChannels;
-      const h = tf.slice(x, [0, 0, 0], [b, l, c]);
-      const mask = tf.slice(x, [0, 0, c], [b, l, 1]);
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
+      const [n, c] = x.shape;
+      // The last column, as a matMul (a column slice is a slow strided copy on the cpu backend).
+      const pick = tf.tensor2d(Float32Array.from({ length: c }, (_, i) => (i === c - 1 ? 1 : 0)), [c, 1]);
+      const mask = tf.matMul(x, pick);
       const half = Math.floor(this.kernelSize / 2);
-      const pad = half * this.dilation;
-      const padded = tf.pad(h, [[0, 0], [pad, pad], [0, 0]]);
-      const kernel = this.kernel!.read();
-      let sum: tf.Tensor = tf.reshape(this.bias!.read(), [1, this.filters]);
+      // Column concats and column slices are strided copies on the cpu backend, and so are their
+      // gradients; everything below is row splits/concats and matMuls.
+      const weights = tf.split(this.kernel!.read(), this.kernelSize, 0);
+      let sum: tf.Tensor = this.bias!.read();
       for (let k = 0; k < this.kernelSize; k++) {
-        const shifted = tf.reshape(tf.slice(padded, [0, k * this.dilation, 0], [b, l, c]), [b * l, c]);
-        const w = tf.reshape(tf.slice(kernel, [k, 0, 0], [1, c, this.filters]), [c, this.filters]);
-        sum = tf.add(sum, tf.matMul(shifted, w));
+        const s = (k - half) * this.dilation; // row t reads row t + s
+        let tap: tf.Tensor;
+        if (s === 0) tap = x;
+        else if (Math.abs(s) >= n) tap = tf.zerosLike(x);
+        else if (s > 0) tap = tf.concat([tf.split(x, [s, n - s], 0)[1], tf.zeros([s, c])], 0);
+        else tap = tf.concat([tf.zeros([-s, c]), tf.split(x, [n + s, -s], 0)[0]], 0);
+        sum = tf.add(sum, tf.matMul(tap, weights[k]));
       }
-      let out: tf.Tensor = tf.reshape(tf.relu(sum), [b, l, this.filters]);
-      if (c === this.filters) out = tf.add(out, h);
-      return tf.concat([tf.mul(out, mask), mask], 2);
+      const out = tf.mul(tf.relu(sum), mask);
+      // [out, mask] as out · [I 0] + mask · [0 1].
+      const f = this.filters;
+      const widen = tf.tensor2d(Float32Array.from({ length: f * (f + 1) }, (_, i) => (i % (f + 1) === Math.floor(i / (f + 1)) ? 1 : 0)), [f, f + 1]);
+      const last = tf.tensor2d(Float32Array.from({ length: f + 1 }, (_, i) => (i === f ? 1 : 0)), [1, f + 1]);
+      return tf.add(tf.matMul(out, widen), tf.matMul(mask, last));
     });
   }
 

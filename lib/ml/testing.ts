@@ -121,3 +121,46 @@ export const FAQ_ENTRIES: { id: string; question: string; answer: string; paraph
   { id: "hours", question: "When is customer service open?", answer: "Every day from 8:00 to 20:00.", paraphrases: ["opening hours", "what time can i call you", "客服几点上班", "客服工作时间", "are you open on sunday", "support hours"] },
   { id: "cancel", question: "Can I cancel my order?", answer: "Yes, until it has been shipped.", paraphrases: ["stop my order", "i changed my mind about the purchase", "取消订单", "订单能撤销吗", "cancel purchase", "undo my order"] },
 ];
+
+const NER_FILL: Record<string, string[]> = {
+  CITY: ["Paris", "Tokyo", "Berlin", "New York", "Lyon", "Shanghai", "Madrid", "北京", "上海", "广州", "成都"],
+  PERSON: ["Anna Schmidt", "David Chen", "Maria", "John Smith", "Li Wei", "张伟", "王芳", "李娜"],
+  DATE: ["Monday", "March 3", "tomorrow", "next Friday", "June 12", "明天", "周五", "三月三日"],
+};
+const NER_TEMPLATES = [
+  "I'm flying from {CITY} to {CITY} on {DATE}.",
+  "{PERSON} will meet you in {CITY}.",
+  "Please call {PERSON} on {DATE}",
+  "Is it raining in {CITY} today?",
+  "book a hotel in {CITY} for {PERSON}",
+  "{PERSON} arrives {DATE}",
+  "我{DATE}去{CITY}出差",
+  "{PERSON}在{CITY}等你",
+  "请在{DATE}提醒{PERSON}",
+  "从{CITY}到{CITY}的火车",
+];
+
+/** Annotated sentences (English and Chinese) built from templates; spans are exact character offsets. */
+export function entitySentences(n: number, seed = 1): { text: string; spans: { start: number; end: number; label: string }[] }[] {
+  const rng = createRng(seed);
+  const out: { text: string; spans: { start: number; end: number; label: string }[] }[] = [];
+  for (let i = 0; i < n; i++) {
+    const template = NER_TEMPLATES[i % NER_TEMPLATES.length];
+    let text = "";
+    const spans: { start: number; end: number; label: string }[] = [];
+    for (const part of template.split(/(\{[A-Z]+\})/)) {
+      const m = /^\{([A-Z]+)\}$/.exec(part);
+      if (!m) {
+        text += part;
+        continue;
+      }
+      const chinese = /[\u4e00-\u9fff]/.test(template);
+      const pool = NER_FILL[m[1]].filter((v) => /[\u4e00-\u9fff]/.test(v) === chinese);
+      const value = pool[rng.int(pool.length)];
+      spans.push({ start: text.length, end: text.length + value.length, label: m[1] });
+      text += value;
+    }
+    out.push({ text, spans });
+  }
+  return out;
+}

@@ -12,13 +12,24 @@ export interface TagProbabilities {
   probs: Float32Array;
 }
 
-/** Int ids [batch, maxTokens, maxFeatures] for the tagger (0 = padding). */
-export function featureTensor(perText: readonly Int32Array[][]): tf.Tensor3D {
-  const l = Math.max(1, ...perText.map((t) => t.length));
+/** Row layout of a batch: `gap` zero rows, sentence 0, `gap` zero rows, sentence 1, ..., `gap` rows. */
+export function rowLayout(lengths: readonly number[], gap: number): { starts: number[]; rows: number } {
+  const starts: number[] = [];
+  let row = gap;
+  for (const n of lengths) {
+    starts.push(row);
+    row += n + gap;
+  }
+  return { starts, rows: Math.max(row, 1) };
+}
+
+/** Int ids [rows, maxFeatures] for the tagger (0 = padding), laid out by rowLayout. */
+export function featureTensor(perText: readonly Int32Array[][], gap: number): { x: tf.Tensor2D; starts: number[] } {
+  const { starts, rows } = rowLayout(perText.map((t) => t.length), gap);
   const f = Math.max(1, ...perText.flatMap((t) => t.map((x) => x.length)));
-  const flat = new Int32Array(perText.length * l * f);
-  perText.forEach((tokens, b) => tokens.forEach((ids, t) => flat.set(ids, (b * l + t) * f)));
-  return tf.tensor3d(flat, [perText.length, l, f], "int32");
+  const flat = new Int32Array(rows * f);
+  perText.forEach((tokens, b) => tokens.forEach((ids, t) => flat.set(ids, (starts[b] + t) * f)));
+  return { x: tf.tensor2d(flat, [rows, f], "int32"), starts };
 }
 
 export function createEntityRuntime(model: tf.LayersModel, manifest: BundleManifest, batchSize: number) {
@@ -36,8 +47,10 @@ export function createEntityRuntime(model: tf.LayersModel, manifest: BundleManif
     const out: TagProbabilities[] = [];
     for (let i = 0; i < texts.length; i += batchSize) {
       const tokens = texts.slice(i, i + batchSize).map((t) => tokenizeWithOffsets(t, config.maxTokens));
-      const x = featureTensor(tokens.map((t) => tokenFeatures(t, config)));
-      const l = x.shape[1];
+      const { x, starts } = featureTensor(
+        tokens.map((t) => tokenFeatures(t, config)),
+        payload.gap,
+      );
       const y = tf.tidy(() => model.predict(x) as tf.Tensor);
       x.dispose();
       let values: Float32Array;
@@ -46,7 +59,7 @@ export function createEntityRuntime(model: tf.LayersModel, manifest: BundleManif
       } finally {
         y.dispose();
       }
-      tokens.forEach((t, b) => out.push({ tokens: t, probs: values.slice(b * l * numTags, (b * l + t.length) * numTags) }));
+      tokens.forEach((t, b) => out.push({ tokens: t, probs: values.slice(starts[b] * numTags, (starts[b] + t.length) * numTags) }));
     }
     return out;
   };
