@@ -164,3 +164,25 @@ export function entitySentences(n: number, seed = 1): { text: string; spans: { s
   }
   return out;
 }
+
+/**
+ * Multi-label feature vectors: each tag has a seeded random direction; a sample holds 1–3 tags and
+ * its vector is the sum of their directions plus noise. Tag "rare" appears in about 1 sample of 8.
+ */
+export function multiLabelFeatures(n: number, dim: number, seed = 1, noise = 0.8): { features: Float32Array[]; tags: string[][] } {
+  const rng = createRng(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+  const names = ["outdoor", "people", "night", "car", "rare"];
+  const dirs = names.map(() => Float32Array.from({ length: dim }, () => gauss()));
+  const features: Float32Array[] = [];
+  const tags: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const t = names.filter((name) => rng.next() < (name === "rare" ? 0.125 : 0.4));
+    if (t.length === 0) t.push(names[rng.int(4)]);
+    const v = Float32Array.from({ length: dim }, () => gauss() * noise);
+    for (const name of t) dirs[names.indexOf(name)].forEach((d, j) => (v[j] += d));
+    features.push(v);
+    tags.push(t);
+  }
+  return { features, tags };
+}
