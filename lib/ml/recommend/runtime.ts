@@ -143,7 +143,7 @@ export function createRecommenderRuntime(model: tf.LayersModel, manifest: Bundle
         if (i === undefined) throw new PredictorError("unknown-item", `The model does not know the item "${item}".`);
         let s = payload.globalMean;
         for (let j = 0; j < d; j++) s += U[(u + 1) * d + j] * V[(i + 1) * d + j];
-        return s;
+        return payload.implicit ? s : Math.min(Math.max(s, payload.minRating), payload.maxRating);
       });
     },
   };
