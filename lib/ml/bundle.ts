@@ -295,7 +295,20 @@ export const manifestSchema = z.object({
   training: trainingSummarySchema.nullable(),
   /** Scene-specific data (absent for the classifier and regressor models). */
   payload: payloadSchema.optional(),
+}).superRefine((m, ctx) => {
+  const needs: Partial<Record<BundleManifestTask, { payload: string; preprocessing: readonly string[] }>> = {
+    retrieval: { payload: "retrieval", preprocessing: ["faq"] },
+    entities: { payload: "bio", preprocessing: ["token-features"] },
+    ranking: { payload: "ranking", preprocessing: ["ids"] },
+    "multi-label": { payload: "multi-label", preprocessing: ["features", "image"] },
+  };
+  const need = needs[m.task];
+  if (need && m.payload?.kind !== need.payload) ctx.addIssue({ code: "custom", path: ["payload"], message: `a ${m.task} model needs a "${need.payload}" payload` });
+  if (need && !need.preprocessing.includes(m.preprocessing.kind)) ctx.addIssue({ code: "custom", path: ["preprocessing"], message: `a ${m.task} model cannot use "${m.preprocessing.kind}" preprocessing` });
+  if (m.payload?.kind === "multi-label" && m.payload.thresholds.length !== m.labels.length) ctx.addIssue({ code: "custom", path: ["payload", "thresholds"], message: "one threshold per label" });
 });
+
+type BundleManifestTask = (typeof MANIFEST_TASKS)[number];
 
 export type BundleManifest = z.infer<typeof manifestSchema>;
 export type Preprocessing = z.infer<typeof preprocessingSchema>;
