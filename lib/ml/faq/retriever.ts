@@ -3,7 +3,7 @@
  * embedding, with calibrated confidence.
  *
  *   cosine(entry) = max over the entry's questions of cos(query, question)   (embeddings L2-normalised)
- *   bm25(entry)   = normalised BM25 of the query against the entry's questions (see bm25.ts)
+ *   bm25(entry)   = normalised BM25 of the query against the entry's questions and answer (bm25.ts)
  *   score         = w * cosine + (1 - w) * bm25,  confidence = softmax(score / temperature)
  *
  * w and the temperature are fitted on held-out paraphrases when the model is trained.
@@ -83,7 +83,7 @@ export async function createRetrievalRuntime(model: tf.LayersModel, manifest: Bu
   const entries = payload.entries;
   const bm25 = new Bm25Index(
     payload.bm25,
-    entries.map((e) => concat(e.questions.map((q) => tokenizeBag(q, p.bm25Tokenizer)))),
+    entries.map((e) => concat([...e.questions, e.answer].map((q) => tokenizeBag(q, p.bm25Tokenizer)))),
   );
   const useEmbedding = payload.embeddingWeight > 0 || manifest.modelType !== "bm25";
   const textEntry: number[] = [];

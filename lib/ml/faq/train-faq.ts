@@ -108,7 +108,7 @@ export async function trainFaqRetriever(entriesIn: readonly FaqEntryInput[], opt
       : { ...DEFAULT_FAQ_TOKENIZER, ...stripUndefined(options.tokenizer) };
   const dim = modelType === "bm25" ? 1 : arch.embeddingDim;
   const payloadEntries = entries.map((e, i) => ({ id: e.id, question: e.question, answer: e.answer, questions: trainTextsOf[i].map((t) => texts[t]) }));
-  const docs = payloadEntries.map((e) => concat(e.questions.map((q) => tokenizeBag(q, bm25Tokenizer))));
+  const docs = payloadEntries.map((e) => concat([...e.questions, e.answer].map((q) => tokenizeBag(q, bm25Tokenizer))));
   const fixedWeight = modelType === "bm25" ? 0 : options.embeddingWeight;
   const draft: ManifestDraft = {
     formatVersion: 1,
