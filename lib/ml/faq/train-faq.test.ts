@@ -27,7 +27,7 @@ describe("FAQ retriever", () => {
     const entries = await librarySample();
     const before = tf.memory().numTensors;
     const phases: string[] = [];
-    const result = await trainFaqRetriever(entries, { seed: 3, ...tiny, onProgress: (p) => phases.push(p.phase) });
+    const result = await trainFaqRetriever(entries, { seed: 3, preset: "fast", hyperparams: { patience: 0, epochs: 25 }, onProgress: (p) => phases.push(p.phase) });
     expect(tf.memory().numTensors).toBe(before);
     expect(phases.filter((p) => p === "epoch")).toHaveLength(25);
     const m = result.manifest;
@@ -90,6 +90,9 @@ describe("FAQ retriever", () => {
     await expect(trainFaqRetriever(noParaphrases)).rejects.toMatchObject({ name: "TrainingDataError", code: "no-paraphrases" });
     await expect(trainFaqRetriever(FAQ_ENTRIES.slice(0, 1))).rejects.toBeInstanceOf(TrainingDataError);
     await expect(trainFaqRetriever([{ question: "a?", answer: "" }, { question: "b?", answer: "b" }], { modelType: "bm25" })).rejects.toMatchObject({ code: "empty-text" });
+    // Without a validation share the hybrid trains on everything and is measured on training texts.
+    const all = await trainFaqRetriever(FAQ_ENTRIES, { modelType: "hybrid-retriever", hyperparams: { epochs: 2, validationFraction: 0 } });
+    expect(all.manifest.metricsSplit).toBe("training");
     // BM25 needs no paraphrases (measured on the questions themselves).
     const r = await trainFaqRetriever(noParaphrases, { modelType: "bm25" });
     expect(r.manifest.metricsSplit).toBe("training");

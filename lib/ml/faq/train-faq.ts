@@ -91,7 +91,7 @@ export async function trainFaqRetriever(entriesIn: readonly FaqEntryInput[], opt
       (j < nVal ? validation : train).push(texts.length - 1);
     });
   });
-  if (modelType === "hybrid-retriever" && validation.length === 0) {
+  if (modelType === "hybrid-retriever" && entries.every((e) => e.paraphrases.length === 0)) {
     throw new TrainingDataError(
       "no-paraphrases",
       "The hybrid retriever learns from paraphrases (other ways to ask each question) and is measured on them: add at least one paraphrase to some questions, or choose keyword search (BM25).",
