@@ -184,8 +184,7 @@ export async function trainFaqRetriever(entriesIn: readonly FaqEntryInput[], opt
       // Every positive of the same entry counts as right (an entry can appear twice in a batch).
       const same = new Float32Array(b * b);
       samples.forEach((s, i) => {
-        let n = 0;
-        samples.forEach((t, j) => entryOf[s] === entryOf[t] && n++);
+        const n = samples.filter((t) => entryOf[t] === entryOf[s]).length;
         samples.forEach((t, j) => {
           if (entryOf[s] === entryOf[t]) same[i * b + j] = 1 / n;
         });
