@@ -117,13 +117,22 @@ export function NewProjectWizard() {
           <legend className="text-lg font-medium">{t("wizard.modelQuestion")}</legend>
           <div className="mt-4 grid gap-3 sm:grid-cols-2">
             {scene.modelTypes.map((m) => (
-              <label key={m.id} className={CARD} data-testid={`model-${m.id}`}>
-                <input type="radio" name="modelType" value={m.id} className="sr-only" checked={modelType === m.id} onChange={() => setModelType(m.id)} />
+              <label key={m.id} className={`${CARD} ${m.available ? "" : "cursor-not-allowed opacity-60"}`} data-testid={`model-${m.id}`}>
+                <input
+                  type="radio"
+                  name="modelType"
+                  value={m.id}
+                  className="sr-only"
+                  checked={modelType === m.id}
+                  disabled={!m.available}
+                  onChange={() => setModelType(m.id)}
+                />
                 <span className="flex flex-wrap items-center gap-2 font-medium">
                   {m.name[locale]}
                   {m.recommended ? (
                     <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs text-emerald-800">{t("wizard.recommended")}</span>
                   ) : null}
+                  {!m.available ? <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-700">{t("wizard.comingSoon")}</span> : null}
                 </span>
                 <span className="mt-2 block text-sm text-slate-600">
                   <span className="font-medium text-slate-700">{t("wizard.whenToChoose")}: </span>

@@ -253,6 +253,8 @@ export async function localTrainingData(projectId: string): Promise<{
   replies: Record<string, string>;
   task: "classification" | "regression" | null;
   target: string | null;
+  /** Recommendation: true when the ratings are clicks (no rating column); null for other scenes. */
+  implicit: boolean | null;
   samples: { id: string; text: string | null; label: string | null; blob: Blob | null; data: unknown }[];
 }> {
   const [meta, rows] = await Promise.all([getMeta(projectId), allSamples(projectId)]);
@@ -262,6 +264,7 @@ export async function localTrainingData(projectId: string): Promise<{
     replies: meta.replies,
     task: meta.task ?? null,
     target: meta.mapping?.kind === "tabular" ? meta.mapping.target : null,
+    implicit: meta.mapping?.kind === "ratings" ? !meta.mapping.rating : null,
     samples: rows.map((r) => ({ id: r.id, text: r.text, label: r.label, blob: r.blob ?? null, data: r.data })),
   };
 }

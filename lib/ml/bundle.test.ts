@@ -118,6 +118,17 @@ describe("model bundle", () => {
       expect(() => decodeBundle(random)).toThrow(/not an AI Mass Studio model bundle/);
     });
 
+    it("a scene model whose payload or preprocessing does not match its task", async () => {
+      const model = bagModel();
+      const artifacts = await modelToArtifacts(model);
+      model.dispose();
+      expect(() => encodeBundle(manifest({ task: "retrieval" }), artifacts)).toThrow(/retrieval model needs a "retrieval" payload/);
+      expect(() => encodeBundle(manifest({ task: "multi-label", preprocessing: { kind: "features", featureDim: 4 }, payload: { kind: "multi-label", thresholds: [0.5] } }), artifacts)).toThrow(/one threshold per label/);
+      expect(() => encodeBundle(manifest({ task: "entities", payload: { kind: "bio", types: ["X"], gap: 1 } }), artifacts)).toThrow(/cannot use "text-bag" preprocessing/);
+      const header = { manifest: { ...manifest(), task: "ranking" }, model: { modelTopology: {}, weightSpecs: [] }, weights: { byteLength: 0, crc32: 0 } };
+      expect(code(() => decodeBundle(encodeRaw(header)))).toBe("invalid-header");
+    });
+
     it("truncated files", () => {
       expect(code(() => decodeBundle(good.slice(0, 20)))).toBe("truncated");
       expect(code(() => decodeBundle(good.slice(0, good.length - 10)))).toBe("truncated");

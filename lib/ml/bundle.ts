@@ -19,9 +19,12 @@ import { HASH_FUNCTIONS } from "./text/hash";
 import type { BagTokenizerConfig, SequenceTokenizerConfig } from "./text/tokenizer";
 import type { TabularPreprocessing } from "./tabular/preprocess";
 import type { EvaluationReport } from "./metrics";
+import type { TokenFeatureConfig } from "./entities/tokens";
 import { PRESET_IDS, type TrainingHyperparams } from "./presets";
 
 export const BUNDLE_FORMAT_VERSION = 1;
+/** classification/regression: predict(); the others have their own method (see predictor.ts). */
+export const MANIFEST_TASKS = ["classification", "regression", "retrieval", "entities", "ranking", "multi-label"] as const;
 export const BUNDLE_MAGIC = "AIMSBNDL";
 /** The MIME type to store and serve bundles with. */
 export const BUNDLE_CONTENT_TYPE = "application/vnd.ai-mass-studio.model-bundle";
@@ -67,6 +70,17 @@ const sequenceTokenizerSchema = z.object({
   maxLength: z.number().int().min(1),
 });
 
+const tokenFeatureSchema = z.object({
+  type: z.literal("hashed-token-features"),
+  version: z.literal(1),
+  normalization: z.literal("nfkc-lowercase"),
+  hash: hashId,
+  seed: z.number().int().min(0),
+  buckets,
+  affixLength: z.number().int().min(1).max(6),
+  maxTokens: z.number().int().min(1),
+});
+
 const encodedColumnSchema = z.discriminatedUnion("kind", [
   z.object({ name: z.string(), kind: z.literal("numeric"), mean: z.number(), std: z.number().positive(), missingIndicator: z.boolean() }),
   z.object({ name: z.string(), kind: z.literal("categorical"), categories: z.array(z.string()) }),
@@ -90,6 +104,12 @@ const preprocessingSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("tabular"), tabular: tabularSchema }),
   /** Precomputed feature vectors (e.g. from a backbone), used as they are. */
   z.object({ kind: z.literal("features"), featureDim: z.number().int().min(1) }),
+  /** FAQ retrieval: texts → embedding-bag ids (tokenizer) and BM25 terms (bm25Tokenizer). */
+  z.object({ kind: z.literal("faq"), tokenizer: bagTokenizerSchema, bm25Tokenizer: bagTokenizerSchema }),
+  /** Entity extraction: a text → tokens with character offsets → hashed features per token. */
+  z.object({ kind: z.literal("token-features"), tokenizer: tokenFeatureSchema }),
+  /** Recommendation: user and item ids, mapped to rows through payload.users / payload.items. */
+  z.object({ kind: z.literal("ids") }),
   /** Raw pixels: resized to width x height, then value * scale + offset. */
   z.object({
     kind: z.literal("image"),
@@ -113,6 +133,63 @@ const classificationReportSchema = z.object({
   confidence: z
     .object({ thresholds: z.array(z.number()), fallbackRate: z.array(z.number()), answeredAccuracy: z.array(z.number().nullable()) })
     .optional(),
+});
+
+const retrievalReportSchema = z.object({
+  kind: z.literal("retrieval"),
+  samples: z.number().int().min(0),
+  top1: z.number(),
+  top3: z.number(),
+  /** Mean reciprocal rank of the right entry. */
+  mrr: z.number(),
+  misses: z.array(
+    z.object({
+      query: z.string(),
+      expectedId: z.string(),
+      expectedQuestion: z.string(),
+      predictedId: z.string(),
+      predictedQuestion: z.string(),
+      confidence: z.number(),
+      /** 1-based rank of the right entry. */
+      rank: z.number().int(),
+    }),
+  ),
+  confidence: z.object({ thresholds: z.array(z.number()), fallbackRate: z.array(z.number()), answeredAccuracy: z.array(z.number().nullable()) }).optional(),
+});
+
+const prfSchema = { precision: z.number(), recall: z.number(), f1: z.number() };
+
+const entitiesReportSchema = z.object({
+  kind: z.literal("entities"),
+  /** Sentences evaluated. */
+  samples: z.number().int().min(0),
+  ...prfSchema,
+  perType: z.array(z.object({ type: z.string(), ...prfSchema, support: z.number().int(), predicted: z.number().int() })),
+  tokenAccuracy: z.number(),
+});
+
+const rankingReportSchema = z.object({
+  kind: z.literal("ranking"),
+  /** Held-out ratings. */
+  samples: z.number().int().min(0),
+  /** Null for implicit feedback (no rating scale). */
+  rmse: z.number().nullable(),
+  mae: z.number().nullable(),
+  hitRate10: z.number().nullable(),
+  /** Users the hit rate was computed over. */
+  users: z.number().int().min(0),
+});
+
+const multiLabelReportSchema = z.object({
+  kind: z.literal("multi-label"),
+  samples: z.number().int().min(0),
+  microPrecision: z.number(),
+  microRecall: z.number(),
+  microF1: z.number(),
+  macroF1: z.number(),
+  /** Share of samples whose whole tag set was predicted exactly. */
+  exactMatch: z.number(),
+  perTag: z.array(z.object({ label: z.string(), ...prfSchema, support: z.number().int(), threshold: z.number() })),
 });
 
 const regressionReportSchema = z.object({
@@ -157,11 +234,50 @@ const trainingSummarySchema = z.object({
   history: z.array(epochLogSchema),
 });
 
+/** What turns model outputs into predictions, with the data predictions return (answers, items). */
+const payloadSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("retrieval"),
+    entries: z.array(z.object({ id: z.string(), question: z.string(), answer: z.string(), questions: z.array(z.string()).min(1) })).min(1),
+    bm25: z.object({
+      k1: z.number().positive(),
+      b: z.number().min(0).max(1),
+      avgDocLength: z.number().min(0),
+      docLengths: z.array(z.number().int().min(0)),
+      /** Document frequency of every hashed term that occurs: termIds[i] occurs in docFreqs[i] entries. */
+      termIds: z.array(z.number().int().min(1)),
+      docFreqs: z.array(z.number().int().min(1)),
+    }),
+    /** score = embeddingWeight * cosine + (1 - embeddingWeight) * normalised BM25; confidence = softmax(score / temperature). */
+    embeddingWeight: z.number().min(0).max(1),
+    temperature: z.number().positive(),
+  }),
+  /** labels are "O", "B-T", "I-T"...; sentences are laid out as token rows with `gap` zero rows around each. */
+  z.object({ kind: z.literal("bio"), types: z.array(z.string()).min(1), gap: z.number().int().min(0) }),
+  z.object({
+    kind: z.literal("ranking"),
+    users: z.array(z.string()),
+    items: z.array(z.string()).min(1),
+    factors: z.number().int().min(1),
+    implicit: z.boolean(),
+    globalMean: z.number(),
+    minRating: z.number(),
+    maxRating: z.number(),
+    /** Ridge penalty used to fold in a new user from a few ratings. */
+    foldInL2: z.number().positive(),
+    /** Item indices, most popular first (the cold-start answer). */
+    popular: z.array(z.number().int().min(0)),
+    /** Item indices each known user has rated, excluded from their recommendations. */
+    rated: z.array(z.array(z.number().int().min(0))),
+  }),
+  z.object({ kind: z.literal("multi-label"), thresholds: z.array(z.number().min(0).max(1)) }),
+]);
+
 export const manifestSchema = z.object({
   formatVersion: z.literal(BUNDLE_FORMAT_VERSION),
   scene: z.string().min(1),
   modelType: z.string().min(1),
-  task: z.enum(["classification", "regression"]),
+  task: z.enum(MANIFEST_TASKS),
   /** Class names in output order; empty for regression. */
   labels: z.array(z.string()),
   preprocessing: preprocessingSchema,
@@ -169,7 +285,9 @@ export const manifestSchema = z.object({
   backbone: z.object({ id: z.string(), package: z.string(), version: z.string() }).nullable(),
   tfjsVersion: z.string(),
   /** Evaluation of the saved weights on metricsSplit. */
-  metrics: z.discriminatedUnion("kind", [classificationReportSchema, regressionReportSchema]).nullable(),
+  metrics: z
+    .discriminatedUnion("kind", [classificationReportSchema, regressionReportSchema, retrievalReportSchema, entitiesReportSchema, rankingReportSchema, multiLabelReportSchema])
+    .nullable(),
   metricsSplit: z.enum(["validation", "training"]).nullable(),
   /** tfjs backend the model was trained on. */
   backend: z.string(),
@@ -177,22 +295,39 @@ export const manifestSchema = z.object({
   datasetVersion: z.string().nullable(),
   createdAt: z.string(),
   training: trainingSummarySchema.nullable(),
+  /** Scene-specific data (absent for the classifier and regressor models). */
+  payload: payloadSchema.optional(),
+}).superRefine((m, ctx) => {
+  const needs: Partial<Record<BundleManifestTask, { payload: string; preprocessing: readonly string[] }>> = {
+    retrieval: { payload: "retrieval", preprocessing: ["faq"] },
+    entities: { payload: "bio", preprocessing: ["token-features"] },
+    ranking: { payload: "ranking", preprocessing: ["ids"] },
+    "multi-label": { payload: "multi-label", preprocessing: ["features", "image"] },
+  };
+  const need = needs[m.task];
+  if (need && m.payload?.kind !== need.payload) ctx.addIssue({ code: "custom", path: ["payload"], message: `a ${m.task} model needs a "${need.payload}" payload` });
+  if (need && !need.preprocessing.includes(m.preprocessing.kind)) ctx.addIssue({ code: "custom", path: ["preprocessing"], message: `a ${m.task} model cannot use "${m.preprocessing.kind}" preprocessing` });
+  if (m.payload?.kind === "multi-label" && m.payload.thresholds.length !== m.labels.length) ctx.addIssue({ code: "custom", path: ["payload", "thresholds"], message: "one threshold per label" });
 });
+
+type BundleManifestTask = (typeof MANIFEST_TASKS)[number];
 
 export type BundleManifest = z.infer<typeof manifestSchema>;
 export type Preprocessing = z.infer<typeof preprocessingSchema>;
 export type BackboneRef = NonNullable<BundleManifest["backbone"]>;
 export type TrainingSummary = NonNullable<BundleManifest["training"]>;
+export type ManifestPayload = NonNullable<BundleManifest["payload"]>;
 
 // The schema and the TypeScript types written elsewhere must describe the same objects.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const typeChecks: [
   Same<z.infer<typeof bagTokenizerSchema>, BagTokenizerConfig>,
   Same<z.infer<typeof sequenceTokenizerSchema>, SequenceTokenizerConfig>,
+  Same<z.infer<typeof tokenFeatureSchema>, TokenFeatureConfig>,
   Same<z.infer<typeof tabularSchema>, TabularPreprocessing>,
   Same<NonNullable<BundleManifest["metrics"]>, EvaluationReport>,
   Same<z.infer<typeof hyperparamsSchema>, TrainingHyperparams>,
-] = [true, true, true, true, true];
+] = [true, true, true, true, true, true];
 void typeChecks;
 
 const weightSpecSchema = z.object({

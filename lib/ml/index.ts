@@ -2,7 +2,27 @@
  * lib/ml public API for code that runs in the browser main thread, in Node (REST API) and in
  * tests. The training worker has its own entry (worker/client.ts → TrainerClient).
  */
-export { loadPredictor, PredictorError, type Predictor, type ClassifierPredictor, type RegressorPredictor, type PredictorInput, type LoadPredictorOptions } from "./predictor";
+export {
+  loadPredictor,
+  PredictorError,
+  type Predictor,
+  type ClassifierPredictor,
+  type RegressorPredictor,
+  type RetrieverPredictor,
+  type EntityPredictor,
+  type RecommenderPredictor,
+  type TaggerPredictor,
+  type PredictorInput,
+  type LoadPredictorOptions,
+} from "./predictor";
+export { TrainingDataError, type TrainingDataErrorCode, type PredictorErrorCode } from "./errors";
+export { trainFaqRetriever, FAQ_MODEL_TYPES, type FaqEntryInput, type TrainFaqOptions, type FaqModelType } from "./faq/train-faq";
+export { trainEntityTagger, type EntitySampleInput, type TrainTaggerOptions } from "./entities/train-tagger";
+export { decodeBio, isValidBio, tagsToSpans, spansToTags, bioTags } from "./entities/bio";
+export { tokenizeWithOffsets, type Token } from "./entities/tokens";
+export { trainRecommender, type RatingInput, type TrainMfOptions } from "./recommend/train-mf";
+export type { RecommendOptions } from "./recommend/runtime";
+export { trainTagHead, type TagTrainingData, type TrainTagsOptions } from "./image/train-tags";
 export {
   encodeBundle,
   decodeBundle,
@@ -13,6 +33,7 @@ export {
   type BundleManifest,
   type BackboneRef,
   type Preprocessing,
+  type ManifestPayload,
 } from "./bundle";
 export { selectBackend, warmUpBackend, modelNeedsConvGradients, WASM_PATH, type BackendChoice, type FallbackReason } from "./backend";
 export { registerBackbone, getBackboneLoader, registeredBackboneIds, type Backbone, type BackboneLoader, type BackboneLoadProgress } from "./backbone";
@@ -21,7 +42,18 @@ export { trainTabularModel, type TrainTabularOptions } from "./tabular/train-tab
 export { inferColumnSpecs, inferTask, inputColumns, type ColumnSpec, type TabularPreprocessing } from "./tabular/preprocess";
 export { trainClassifierHead, type TrainHeadOptions, type FeatureTrainingData } from "./image/train-head";
 export { trainSmallCnn, type TrainSmallCnnOptions, type ImageTrainingData } from "./image/train-small-cnn";
-export { classificationReport, regressionReport, fallbackRate, type ClassificationReport, type RegressionReport, type EvaluationReport } from "./metrics";
+export {
+  classificationReport,
+  regressionReport,
+  fallbackRate,
+  type ClassificationReport,
+  type RegressionReport,
+  type RetrievalReport,
+  type EntitiesReport,
+  type RankingReport,
+  type MultiLabelReport,
+  type EvaluationReport,
+} from "./metrics";
 export { PRESETS, PRESET_IDS, resolveHyperparams, type PresetId, type TrainingHyperparams } from "./presets";
 export { stratifiedSplit, randomSplit } from "./split";
 export { createRng } from "./random";

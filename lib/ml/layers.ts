@@ -77,3 +77,122 @@ export class EmbeddingBag extends tf.layers.Layer {
 }
 
 tf.serialization.registerClass(EmbeddingBag);
+
+/**
+ * Embedding bag per token row: ids [rows, features] (0 = padding) → [rows, dim + 1], where the last
+ * channel is the row mask (1 for a token with any feature, 0 for a padding row). The entity tagger
+ * lays a batch of sentences out as rows, with zero rows between sentences (see MaskedDilatedConv).
+ */
+export class TokenEmbeddingBag extends EmbeddingBag {
+  static override className = "AimsTokenEmbeddingBag";
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    return [shape[0], this.outputDim + 1];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const raw = Array.isArray(inputs) ? inputs[0] : inputs;
+      const ids = (raw.dtype === "int32" ? raw : tf.cast(raw, "int32")) as tf.Tensor2D;
+      const mask = tf.cast(tf.greater(tf.max(ids, 1, true), 0), "float32");
+      return tf.concat([super.call(ids), mask], 1);
+    });
+  }
+}
+
+tf.serialization.registerClass(TokenEmbeddingBag);
+
+export interface MaskedConvArgs {
+  filters: number;
+  kernelSize: number;
+  dilation: number;
+  /** Input channels including the mask channel. */
+  inputChannels: number;
+  seed: number;
+  name?: string;
+}
+
+/**
+ * Dilated 1-D convolution over token rows [rows, channels + mask] → [rows, filters + mask]:
+ * relu(conv(x)) zeroed on padding rows. Sentences are separated by at least `dilation *
+ * floor(kernelSize / 2)` zero rows, so a shift never reaches another sentence and every sentence
+ * gives the same outputs alone or in any batch. The mask channel is an input feature too (it marks
+ * sentence edges). Shifts are row splits + concats (contiguous, fast on every backend, with
+ * gradients) rather than tf.conv1d, whose gradient does not support dilation in tfjs and which has
+ * no backprop on wasm.
+ */
+export class MaskedDilatedConv extends tf.layers.Layer {
+  static className = "AimsMaskedDilatedConv";
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly dilation: number;
+  readonly inputChannels: number;
+  readonly seed: number;
+  private kernel: tf.LayerVariable | null = null;
+  private bias: tf.LayerVariable | null = null;
+
+  constructor(args: MaskedConvArgs) {
+    super({ name: args.name });
+    this.filters = args.filters;
+    this.kernelSize = args.kernelSize;
+    this.dilation = args.dilation;
+    this.inputChannels = args.inputChannels;
+    this.seed = args.seed;
+  }
+
+  override build(): void {
+    const fanIn = this.kernelSize * this.inputChannels;
+    this.kernel = this.addWeight("kernel", [this.kernelSize * this.inputChannels, this.filters], "float32", tf.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(2 / fanIn), seed: this.seed }));
+    this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    return [shape[0], this.filters + 1];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
+      const [n, c] = x.shape;
+      // The last column, as a matMul (a column slice is a slow strided copy on the cpu backend).
+      const pick = tf.tensor2d(Float32Array.from({ length: c }, (_, i) => (i === c - 1 ? 1 : 0)), [c, 1]);
+      const mask = tf.matMul(x, pick);
+      const half = Math.floor(this.kernelSize / 2);
+      // Column concats and column slices are strided copies on the cpu backend, and so are their
+      // gradients; everything below is row splits/concats and matMuls.
+      const weights = tf.split(this.kernel!.read(), this.kernelSize, 0);
+      let sum: tf.Tensor = this.bias!.read();
+      for (let k = 0; k < this.kernelSize; k++) {
+        const s = (k - half) * this.dilation; // row t reads row t + s
+        let tap: tf.Tensor;
+        if (s === 0) tap = x;
+        else if (Math.abs(s) >= n) tap = tf.zerosLike(x);
+        else if (s > 0) tap = tf.concat([tf.split(x, [s, n - s], 0)[1], tf.zeros([s, c])], 0);
+        else tap = tf.concat([tf.zeros([-s, c]), tf.split(x, [n + s, -s], 0)[0]], 0);
+        sum = tf.add(sum, tf.matMul(tap, weights[k]));
+      }
+      const out = tf.mul(tf.relu(sum), mask);
+      // [out, mask] as out · [I 0] + mask · [0 1].
+      const f = this.filters;
+      const widen = tf.tensor2d(Float32Array.from({ length: f * (f + 1) }, (_, i) => (i % (f + 1) === Math.floor(i / (f + 1)) ? 1 : 0)), [f, f + 1]);
+      const last = tf.tensor2d(Float32Array.from({ length: f + 1 }, (_, i) => (i === f ? 1 : 0)), [1, f + 1]);
+      return tf.add(tf.matMul(out, widen), tf.matMul(mask, last));
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      dilation: this.dilation,
+      inputChannels: this.inputChannels,
+      seed: this.seed,
+    };
+  }
+}
+
+tf.serialization.registerClass(MaskedDilatedConv);

@@ -77,7 +77,69 @@ export interface RegressionReport {
   r2: number;
 }
 
-export type EvaluationReport = ClassificationReport | RegressionReport;
+/** FAQ retrieval on held-out paraphrases. */
+export interface RetrievalReport {
+  kind: "retrieval";
+  samples: number;
+  top1: number;
+  top3: number;
+  mrr: number;
+  /** The worst misses first (right entry ranked lowest, then most confident wrong answer). */
+  misses: RetrievalMiss[];
+  confidence?: ConfidenceCurve;
+}
+
+export interface RetrievalMiss {
+  query: string;
+  expectedId: string;
+  expectedQuestion: string;
+  predictedId: string;
+  predictedQuestion: string;
+  confidence: number;
+  rank: number;
+}
+
+export interface PrfScores {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** Entity extraction: exact span match (same start, end and type), micro-averaged and per type. */
+export interface EntitiesReport extends PrfScores {
+  kind: "entities";
+  samples: number;
+  perType: (PrfScores & { type: string; support: number; predicted: number })[];
+  tokenAccuracy: number;
+}
+
+export interface RankingReport {
+  kind: "ranking";
+  samples: number;
+  rmse: number | null;
+  mae: number | null;
+  hitRate10: number | null;
+  users: number;
+}
+
+export interface MultiLabelReport {
+  kind: "multi-label";
+  samples: number;
+  microPrecision: number;
+  microRecall: number;
+  microF1: number;
+  macroF1: number;
+  exactMatch: number;
+  perTag: (PrfScores & { label: string; support: number; threshold: number })[];
+}
+
+export type EvaluationReport = ClassificationReport | RegressionReport | RetrievalReport | EntitiesReport | RankingReport | MultiLabelReport;
+
+export function prf(tp: number, predicted: number, actual: number): PrfScores {
+  const precision = predicted > 0 ? tp / predicted : 0;
+  const recall = actual > 0 ? tp / actual : 0;
+  return { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 };
+}
 
 /**
  * @param actual true class index per sample

@@ -13,22 +13,26 @@ import type { Backbone } from "./backbone";
 import { imagesToTensor, isRawImage } from "./image/preprocess";
 import { encodeRowInto } from "./tabular/preprocess";
 import { tokenizeBag, tokenizeSequence } from "./text/tokenizer";
-import type { ClassPrediction, RawImage, RegressionPrediction, TabularRow } from "./types";
+import { PredictorError } from "./errors";
+import { createRetrievalRuntime, type ScoreComponents } from "./faq/retriever";
+import { createEntityRuntime, type TagProbabilities } from "./entities/runtime";
+import { createRecommenderRuntime, type RecommendOptions } from "./recommend/runtime";
+import type {
+  ClassPrediction,
+  EntityPrediction,
+  RawImage,
+  Recommendation,
+  RecommendQuery,
+  RegressionPrediction,
+  RetrievalPrediction,
+  TabularRow,
+  TagPrediction,
+} from "./types";
 
-/** text → string; tabular → row object; features → Float32Array; image → RawImage. */
-export type PredictorInput = string | TabularRow | Float32Array | RawImage;
+/** text → string; tabular → row object; features → Float32Array; image → RawImage; recommendation → RecommendQuery. */
+export type PredictorInput = string | TabularRow | Float32Array | RawImage | RecommendQuery;
 
-export type PredictorErrorCode = "bad-input" | "needs-backbone" | "backbone-mismatch" | "disposed";
-
-export class PredictorError extends Error {
-  constructor(
-    readonly code: PredictorErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = "PredictorError";
-  }
-}
+export { PredictorError, type PredictorErrorCode } from "./errors";
 
 export interface LoadPredictorOptions {
   /** Needed to predict from images when the bundle was trained on backbone features. */
@@ -40,7 +44,7 @@ export interface LoadPredictorOptions {
 interface PredictorBase {
   readonly manifest: BundleManifest;
   /** What predict() accepts. */
-  readonly inputKind: "text" | "tabular" | "features" | "image";
+  readonly inputKind: "text" | "tabular" | "features" | "image" | "ids";
   dispose(): void;
 }
 
@@ -59,13 +63,60 @@ export interface RegressorPredictor extends PredictorBase {
   predictValues(inputs: readonly PredictorInput[]): Promise<Float32Array>;
 }
 
-export type Predictor = ClassifierPredictor | RegressorPredictor;
+/** FAQ retrieval. predict(questions, {topK}) = retrieve(questions, {related: topK ?? 3}). */
+export interface RetrieverPredictor extends PredictorBase {
+  readonly task: "retrieval";
+  retrieve(questions: readonly string[], options?: { related?: number }): Promise<RetrievalPrediction[]>;
+  predict(inputs: readonly PredictorInput[], options?: { topK?: number }): Promise<RetrievalPrediction[]>;
+  /** Cosine and normalised BM25 per entry (for evaluation and explanations). */
+  scoreComponents(questions: readonly string[]): Promise<ScoreComponents>;
+}
+
+/** Entity extraction. predict = extract. */
+export interface EntityPredictor extends PredictorBase {
+  readonly task: "entities";
+  /** Entity types, sorted. */
+  readonly types: readonly string[];
+  extract(texts: readonly string[]): Promise<EntityPrediction[]>;
+  predict(inputs: readonly PredictorInput[]): Promise<EntityPrediction[]>;
+  /** Tokens with offsets and per-token tag probabilities ([tokens x labels]), before decoding. */
+  tagProbabilities(texts: readonly string[]): Promise<TagProbabilities[]>;
+}
+
+/** Recommendation. predict(queries, {topK}) = recommend(queries, {topN: topK ?? 10}). */
+export interface RecommenderPredictor extends PredictorBase {
+  readonly task: "ranking";
+  readonly users: readonly string[];
+  readonly items: readonly string[];
+  recommend(queries: readonly RecommendQuery[], options?: RecommendOptions): Promise<Recommendation[]>;
+  predict(inputs: readonly PredictorInput[], options?: { topK?: number }): Promise<Recommendation[]>;
+  /** Predicted rating (explicit) or preference score (implicit) of known user/item pairs. */
+  predictRatings(pairs: readonly { user: string; item: string }[]): Promise<Float32Array>;
+}
+
+/** Multi-label tagging. predict = predictTags. */
+export interface TaggerPredictor extends PredictorBase {
+  readonly task: "multi-label";
+  readonly labels: readonly string[];
+  /** Per-tag thresholds tuned on validation data, in label order. */
+  readonly thresholds: readonly number[];
+  predictTags(inputs: readonly PredictorInput[]): Promise<TagPrediction[]>;
+  predict(inputs: readonly PredictorInput[]): Promise<TagPrediction[]>;
+  /** Sigmoid scores per input, in label order. */
+  predictProbabilities(inputs: readonly PredictorInput[]): Promise<Float32Array[]>;
+}
+
+export type Predictor = ClassifierPredictor | RegressorPredictor | RetrieverPredictor | EntityPredictor | RecommenderPredictor | TaggerPredictor;
 
 function inputKindOf(p: Preprocessing): PredictorBase["inputKind"] {
   switch (p.kind) {
     case "text-bag":
     case "text-sequence":
+    case "faq":
+    case "token-features":
       return "text";
+    case "ids":
+      return "ids";
     case "tabular":
       return "tabular";
     case "features":
@@ -144,6 +195,10 @@ export async function inputsToTensor(
       });
       return imagesToTensor(inputs as RawImage[], p);
     }
+    case "faq":
+    case "token-features":
+    case "ids":
+      throw new PredictorError("bad-input", `A ${manifest.modelType} model does not take a single input tensor.`);
   }
 }
 
@@ -155,7 +210,7 @@ export async function loadPredictor(bundle: ArrayBuffer | ArrayBufferView, optio
 
   const run = async (inputs: readonly PredictorInput[]): Promise<Float32Array> => {
     if (disposed) throw new PredictorError("disposed", "This predictor was disposed.");
-    const width = manifest.task === "classification" ? manifest.labels.length : 1;
+    const width = manifest.task === "classification" || manifest.task === "multi-label" ? manifest.labels.length : 1;
     const out = new Float32Array(inputs.length * width);
     if (inputs.length === 0) return out;
     for (let i = 0; i < inputs.length; i += batchSize) {
@@ -179,6 +234,69 @@ export async function loadPredictor(bundle: ArrayBuffer | ArrayBufferView, optio
       disposed = true;
     },
   };
+  const alive = () => {
+    if (disposed) throw new PredictorError("disposed", "This predictor was disposed.");
+  };
+
+  try {
+    switch (manifest.task) {
+      case "retrieval": {
+        const rt = await createRetrievalRuntime(model, manifest, batchSize);
+        const retrieve = async (questions: readonly string[], o: { related?: number } = {}) => (alive(), rt.retrieve(questions, o));
+        return {
+          ...base,
+          task: "retrieval",
+          retrieve,
+          predict: (inputs, o = {}) => retrieve(inputs as string[], { related: o.topK ?? 3 }),
+          scoreComponents: async (questions) => (alive(), rt.components(questions)),
+        };
+      }
+      case "entities": {
+        const rt = createEntityRuntime(model, manifest, batchSize);
+        const extract = async (texts: readonly string[]) => (alive(), rt.extract(texts));
+        return { ...base, task: "entities", types: rt.types, extract, predict: (inputs) => extract(inputs as string[]), tagProbabilities: async (texts) => (alive(), rt.tagProbabilities(texts)) };
+      }
+      case "ranking": {
+        const rt = createRecommenderRuntime(model, manifest);
+        const recommend = async (queries: readonly RecommendQuery[], o: RecommendOptions = {}) => (alive(), rt.recommend(queries, o));
+        return {
+          ...base,
+          task: "ranking",
+          users: rt.users,
+          items: rt.items,
+          recommend,
+          predict: (inputs, o = {}) => recommend(inputs as RecommendQuery[], { topN: o.topK ?? 10 }),
+          predictRatings: async (pairs) => (alive(), rt.predictRatings(pairs)),
+        };
+      }
+      case "multi-label": {
+        const payload = manifest.payload;
+        const labels = manifest.labels;
+        if (payload?.kind !== "multi-label" || payload.thresholds.length !== labels.length) {
+          throw new PredictorError("bad-input", "This multi-label bundle has no per-tag thresholds.");
+        }
+        const k = labels.length;
+        const predictProbabilities = async (inputs: readonly PredictorInput[]) => {
+          const flat = await run(inputs);
+          return inputs.map((_, i) => flat.slice(i * k, (i + 1) * k));
+        };
+        const predictTags = async (inputs: readonly PredictorInput[]): Promise<TagPrediction[]> =>
+          (await predictProbabilities(inputs)).map((probs) => ({
+            tags: labels
+              .map((label, c) => ({ label, confidence: probs[c], threshold: payload.thresholds[c] }))
+              .filter((t) => t.confidence >= t.threshold)
+              .sort((a, b) => b.confidence - a.confidence),
+            scores: labels.map((label, c) => ({ label, confidence: probs[c] })),
+          }));
+        return { ...base, task: "multi-label", labels, thresholds: payload.thresholds, predictTags, predict: predictTags, predictProbabilities };
+      }
+      default:
+        break;
+    }
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
 
   if (manifest.task === "regression") {
     const target = manifest.preprocessing.kind === "tabular" ? manifest.preprocessing.tabular.target : null;

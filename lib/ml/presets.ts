@@ -3,7 +3,7 @@
  * own numbers; the text-bag numbers were chosen on a validation split of banking77
  * (scripts/bench-text-node.mjs), the others on small synthetic sets.
  */
-import type { ImageModelType, TabularModelType, TextModelType } from "./types";
+import type { ImageModelType, SceneModelType, TabularModelType, TextModelType } from "./types";
 
 export const PRESET_IDS = ["fast", "balanced", "best"] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
@@ -30,7 +30,17 @@ export interface TrainingHyperparams {
   augmentViews: number;
 }
 
-export type ModelFamily = "text-bag" | "text-cnn" | "tabular" | "image-head" | "image-cnn" | "image-finetune";
+export type ModelFamily =
+  | "text-bag"
+  | "text-cnn"
+  | "tabular"
+  | "image-head"
+  | "image-cnn"
+  | "image-finetune"
+  | "retrieval"
+  | "tagger"
+  | "ranking"
+  | "multi-label";
 
 const BASE: TrainingHyperparams = {
   epochs: 20,
@@ -76,9 +86,32 @@ export const PRESETS: Record<ModelFamily, Record<PresetId, TrainingHyperparams>>
     balanced: { ...BASE, epochs: 10, batchSize: 16, learningRate: 2e-4, patience: 3, labelSmoothing: 0.05 },
     best: { ...BASE, epochs: 25, batchSize: 16, learningRate: 1e-4, patience: 5, labelSmoothing: 0.1 },
   },
+  // validationFraction: share of each entry's paraphrases held out (at least one where it has any).
+  retrieval: {
+    fast: { ...BASE, epochs: 30, batchSize: 32, learningRate: 1e-2, embeddingLearningRate: 3e-2, patience: 8, validationFraction: 0.3 },
+    balanced: { ...BASE, epochs: 60, batchSize: 32, learningRate: 5e-3, embeddingLearningRate: 2e-2, patience: 12, validationFraction: 0.3 },
+    best: { ...BASE, epochs: 120, batchSize: 32, learningRate: 3e-3, embeddingLearningRate: 1e-2, patience: 20, validationFraction: 0.3 },
+  },
+  // Chosen on the travel-sentences sample (40 sentences): lower rates were still underfitting at 30 epochs.
+  tagger: {
+    fast: { ...BASE, epochs: 30, batchSize: 8, learningRate: 1e-2, embeddingLearningRate: 5e-2, patience: 8 },
+    balanced: { ...BASE, epochs: 60, batchSize: 8, learningRate: 1e-2, embeddingLearningRate: 5e-2, patience: 12 },
+    best: { ...BASE, epochs: 100, batchSize: 8, learningRate: 5e-3, embeddingLearningRate: 3e-2, patience: 20 },
+  },
+  // learningRate: unused (no dense layers); embeddingLearningRate: the factor tables' sparse Adam.
+  ranking: {
+    fast: { ...BASE, epochs: 20, batchSize: 64, embeddingLearningRate: 5e-2, patience: 4, validationFraction: 0.1 },
+    balanced: { ...BASE, epochs: 60, batchSize: 32, embeddingLearningRate: 3e-2, patience: 8, validationFraction: 0.1 },
+    best: { ...BASE, epochs: 150, batchSize: 32, embeddingLearningRate: 1.5e-2, patience: 15, validationFraction: 0.1 },
+  },
+  "multi-label": {
+    fast: { ...BASE, epochs: 20, batchSize: 32, learningRate: 3e-3, patience: 4, validationFraction: 0.2 },
+    balanced: { ...BASE, epochs: 60, batchSize: 16, learningRate: 2e-3, patience: 8, validationFraction: 0.2 },
+    best: { ...BASE, epochs: 150, batchSize: 16, learningRate: 1e-3, patience: 15, validationFraction: 0.2 },
+  },
 };
 
-export function modelFamily(modelType: TextModelType | TabularModelType | ImageModelType): ModelFamily {
+export function modelFamily(modelType: TextModelType | TabularModelType | ImageModelType | SceneModelType): ModelFamily {
   switch (modelType) {
     case "ngram-bag":
       return "text-bag";
@@ -93,6 +126,15 @@ export function modelFamily(modelType: TextModelType | TabularModelType | ImageM
       return "image-cnn";
     case "mobilenet-finetune":
       return "image-finetune";
+    case "hybrid-retriever":
+    case "bm25":
+      return "retrieval";
+    case "cnn-tagger":
+      return "tagger";
+    case "matrix-factorization":
+      return "ranking";
+    case "mobilenet-multilabel":
+      return "multi-label";
   }
 }
 

@@ -111,3 +111,78 @@ export function stripeImages(perClass: number, size = 16, seed = 1): { images: R
   }
   return { images, labels };
 }
+
+/** A small bilingual FAQ whose paraphrases often share few words with the question. */
+export const FAQ_ENTRIES: { id: string; question: string; answer: string; paraphrases: string[] }[] = [
+  { id: "returns", question: "How do I return an item?", answer: "Send it back within 30 days with the receipt.", paraphrases: ["can i send something back", "I want a refund for my order", "return policy", "退货怎么办理", "我想退款", "how to get my money back"] },
+  { id: "shipping", question: "How long does delivery take?", answer: "Orders arrive in 3 to 5 working days.", paraphrases: ["when will my parcel arrive", "shipping time", "多久能到货", "发货要几天", "how fast is shipping", "when do i get my package"] },
+  { id: "password", question: "I forgot my password", answer: "Use the 'reset password' link on the sign-in page.", paraphrases: ["can't log in", "reset my login", "忘记密码了", "登录不了怎么办", "lost my password", "how to change password"] },
+  { id: "payment", question: "Which payment methods do you accept?", answer: "Cards, PayPal and Alipay.", paraphrases: ["can i pay with paypal", "do you take credit cards", "支持支付宝吗", "怎么付款", "pay by card", "payment options"] },
+  { id: "hours", question: "When is customer service open?", answer: "Every day from 8:00 to 20:00.", paraphrases: ["opening hours", "what time can i call you", "客服几点上班", "客服工作时间", "are you open on sunday", "support hours"] },
+  { id: "cancel", question: "Can I cancel my order?", answer: "Yes, until it has been shipped.", paraphrases: ["stop my order", "i changed my mind about the purchase", "取消订单", "订单能撤销吗", "cancel purchase", "undo my order"] },
+];
+
+const NER_FILL: Record<string, string[]> = {
+  CITY: ["Paris", "Tokyo", "Berlin", "New York", "Lyon", "Shanghai", "Madrid", "北京", "上海", "广州", "成都"],
+  PERSON: ["Anna Schmidt", "David Chen", "Maria", "John Smith", "Li Wei", "张伟", "王芳", "李娜"],
+  DATE: ["Monday", "March 3", "tomorrow", "next Friday", "June 12", "明天", "周五", "三月三日"],
+};
+const NER_TEMPLATES = [
+  "I'm flying from {CITY} to {CITY} on {DATE}.",
+  "{PERSON} will meet you in {CITY}.",
+  "Please call {PERSON} on {DATE}",
+  "Is it raining in {CITY} today?",
+  "book a hotel in {CITY} for {PERSON}",
+  "{PERSON} arrives {DATE}",
+  "我{DATE}去{CITY}出差",
+  "{PERSON}在{CITY}等你",
+  "请在{DATE}提醒{PERSON}",
+  "从{CITY}到{CITY}的火车",
+];
+
+/** Annotated sentences (English and Chinese) built from templates; spans are exact character offsets. */
+export function entitySentences(n: number, seed = 1): { text: string; spans: { start: number; end: number; label: string }[] }[] {
+  const rng = createRng(seed);
+  const out: { text: string; spans: { start: number; end: number; label: string }[] }[] = [];
+  for (let i = 0; i < n; i++) {
+    const template = NER_TEMPLATES[i % NER_TEMPLATES.length];
+    let text = "";
+    const spans: { start: number; end: number; label: string }[] = [];
+    for (const part of template.split(/(\{[A-Z]+\})/)) {
+      const m = /^\{([A-Z]+)\}$/.exec(part);
+      if (!m) {
+        text += part;
+        continue;
+      }
+      const chinese = /[\u4e00-\u9fff]/.test(template);
+      const pool = NER_FILL[m[1]].filter((v) => /[\u4e00-\u9fff]/.test(v) === chinese);
+      const value = pool[rng.int(pool.length)];
+      spans.push({ start: text.length, end: text.length + value.length, label: m[1] });
+      text += value;
+    }
+    out.push({ text, spans });
+  }
+  return out;
+}
+
+/**
+ * Multi-label feature vectors: each tag has a seeded random direction; a sample holds 1–3 tags and
+ * its vector is the sum of their directions plus noise. Tag "rare" appears in about 1 sample of 8.
+ */
+export function multiLabelFeatures(n: number, dim: number, seed = 1, noise = 0.8): { features: Float32Array[]; tags: string[][] } {
+  const rng = createRng(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+  const names = ["outdoor", "people", "night", "car", "rare"];
+  const dirs = names.map(() => Float32Array.from({ length: dim }, () => gauss()));
+  const features: Float32Array[] = [];
+  const tags: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const t = names.filter((name) => rng.next() < (name === "rare" ? 0.125 : 0.4));
+    if (t.length === 0) t.push(names[rng.int(4)]);
+    const v = Float32Array.from({ length: dim }, () => gauss() * noise);
+    for (const name of t) dirs[names.indexOf(name)].forEach((d, j) => (v[j] += d));
+    features.push(v);
+    tags.push(t);
+  }
+  return { features, tags };
+}

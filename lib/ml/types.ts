@@ -10,6 +10,9 @@ export const IMAGE_MODEL_TYPES = ["mobilenet-transfer", "mobilenet-finetune", "s
 export type TextModelType = (typeof TEXT_MODEL_TYPES)[number];
 export type TabularModelType = (typeof TABULAR_MODEL_TYPES)[number];
 export type ImageModelType = (typeof IMAGE_MODEL_TYPES)[number];
+/** Model types of the FAQ, entity, recommendation and multi-label tagging scenes. */
+export const SCENE_MODEL_TYPES = ["hybrid-retriever", "bm25", "cnn-tagger", "matrix-factorization", "mobilenet-multilabel"] as const;
+export type SceneModelType = (typeof SCENE_MODEL_TYPES)[number];
 
 export type Task = "classification" | "regression";
 
@@ -84,4 +87,50 @@ export interface EpochLog {
   valLoss: number | null;
   valAcc: number | null;
   valMae: number | null;
+}
+
+/** FAQ retrieval: the best entry and up to `related` runners-up ("related questions"). */
+export interface RetrievalPrediction {
+  answerId: string;
+  question: string;
+  answer: string;
+  /** Calibrated probability that this is the right entry (softmax over hybrid scores). */
+  confidence: number;
+  related: { answerId: string; question: string; confidence: number }[];
+}
+
+/** One entity found in a text; start/end are UTF-16 offsets into that text, end exclusive. */
+export interface EntityMention {
+  type: string;
+  text: string;
+  start: number;
+  end: number;
+  /** Mean probability of the entity's tags. */
+  confidence: number;
+}
+
+export interface EntityPrediction {
+  entities: EntityMention[];
+}
+
+/**
+ * A recommendation request: a known user id, or a new visitor's ratings (item ids; rating omitted
+ * = liked / clicked), or neither (popular items).
+ */
+export interface RecommendQuery {
+  user?: string;
+  ratings?: { item: string; rating?: number }[];
+}
+
+export interface Recommendation {
+  items: { item: string; score: number }[];
+  /** "user": a known user's factors; "new-user": folded in from the given ratings; "popular": cold start. */
+  source: "user" | "new-user" | "popular";
+}
+
+export interface TagPrediction {
+  /** Tags at or above their threshold, highest score first. */
+  tags: (LabelScore & { threshold: number })[];
+  /** Every tag's sigmoid score, in label order. */
+  scores: LabelScore[];
 }

@@ -32,8 +32,10 @@ export function getScene(id: string): SceneDecl | undefined {
   return BY_ID.get(id);
 }
 
+/** The recommended model type if it is available, else the first available one, else the first. */
 export function defaultModelType(scene: SceneDecl): string {
-  return (scene.modelTypes.find((m) => m.recommended) ?? scene.modelTypes[0]).id;
+  const available = scene.modelTypes.filter((m) => m.available);
+  return (available.find((m) => m.recommended) ?? available[0] ?? scene.modelTypes[0]).id;
 }
 
 /** Names of the interfaces, shown in the wizard and the workspace. */

@@ -31,6 +31,17 @@ describe("scene registry", () => {
     expect(scene.modelTypes.filter((m) => m.recommended).length).toBeLessThanOrEqual(1);
   });
 
+  it("preselects an available model type wherever the scene has one", () => {
+    for (const scene of SCENES) {
+      const chosen = scene.modelTypes.find((m) => m.id === defaultModelType(scene))!;
+      if (scene.modelTypes.some((m) => m.available)) expect(chosen.available, scene.id).toBe(true);
+      const recommended = scene.modelTypes.find((m) => m.recommended);
+      if (recommended?.available) expect(chosen.id).toBe(recommended.id);
+    }
+    expect(defaultModelType(getScene("entity-extraction")!)).toBe("cnn-tagger");
+    expect(getScene("voice-commands")!.modelTypes.every((m) => !m.available)).toBe(true);
+  });
+
   it("names every interface in both languages", () => {
     for (const id of INTERFACE_IDS) for (const l of LOCALES) expect(INTERFACES[id].name[l]).not.toBe("");
   });

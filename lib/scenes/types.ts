@@ -57,6 +57,8 @@ export interface ModelTypeDecl {
   whenToChoose: Localized;
   /** The model type preselected in the wizard. */
   recommended?: boolean;
+  /** True when lib/ml trains it in the browser today (a worker job kind exists); false = planned. */
+  available: boolean;
 }
 
 export interface SceneDecl {

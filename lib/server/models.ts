@@ -41,8 +41,21 @@ async function ownedProject(userId: string, projectId: string) {
 function headline(manifest: BundleManifest): Record<string, number> {
   const m = manifest.metrics;
   if (!m) return {};
-  if (m.kind === "classification") return { accuracy: m.accuracy, macroF1: m.macroF1 };
-  return { mae: m.mae, rmse: m.rmse, r2: m.r2 };
+  const numbers = (o: Record<string, number | null>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null)) as Record<string, number>;
+  switch (m.kind) {
+    case "classification":
+      return { accuracy: m.accuracy, macroF1: m.macroF1 };
+    case "regression":
+      return { mae: m.mae, rmse: m.rmse, r2: m.r2 };
+    case "retrieval":
+      return { top1: m.top1, top3: m.top3 };
+    case "entities":
+      return { precision: m.precision, recall: m.recall, f1: m.f1 };
+    case "ranking":
+      return numbers({ rmse: m.rmse, hitRate10: m.hitRate10 });
+    case "multi-label":
+      return { microF1: m.microF1, macroF1: m.macroF1 };
+  }
 }
 
 /** A misclassified evaluation example, as the Evaluate tab shows it. */

@@ -17,6 +17,8 @@ export interface TrainingData {
   replies: Record<string, string>;
   task: "classification" | "regression" | null;
   target: string | null;
+  /** Recommendation: true when the ratings are clicks (no rating column was mapped); null for other scenes. */
+  implicit: boolean | null;
   samples: { id: string; text: string | null; label: string | null; blobId: string | null; data: unknown }[];
 }
 
@@ -25,13 +27,13 @@ export async function getTrainingData(userId: string, projectId: string): Promis
   if (!project) throw notFound();
   const scene = getScene(project.scene);
   const ds = await db.dataset.findUnique({ where: { projectId_name: { projectId: project.id, name: "default" } } });
-  if (!ds || !scene) return { localDataOnly: project.localDataOnly, datasetVersion: 0, kind: scene?.dataKind ?? "", labels: [], replies: {}, task: null, target: null, samples: [] };
+  if (!ds || !scene) return { localDataOnly: project.localDataOnly, datasetVersion: 0, kind: scene?.dataKind ?? "", labels: [], replies: {}, task: null, target: null, implicit: null, samples: [] };
   // Read the rows and the version in one transaction so they belong together.
   const [rows, fresh] = await db.$transaction([
     db.sample.findMany({ where: { datasetId: ds.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true, text: true, label: true, blobId: true, data: true } }),
     db.dataset.findUniqueOrThrow({ where: { id: ds.id } }),
   ]);
-  const schema = JSON.parse(fresh.schema || "{}") as { labels?: string[]; replies?: Record<string, string>; task?: "classification" | "regression"; mapping?: { kind: string; target?: string } };
+  const schema = JSON.parse(fresh.schema || "{}") as { labels?: string[]; replies?: Record<string, string>; task?: "classification" | "regression"; mapping?: { kind: string; target?: string; rating?: string } };
   return {
     localDataOnly: project.localDataOnly,
     datasetVersion: fresh.version,
@@ -40,6 +42,7 @@ export async function getTrainingData(userId: string, projectId: string): Promis
     replies: schema.replies ?? {},
     task: schema.task ?? (scene.dataKind === "tabular" ? "classification" : scene.output === "class" ? "classification" : null),
     target: schema.mapping?.kind === "tabular" ? (schema.mapping.target ?? null) : null,
+    implicit: schema.mapping?.kind === "ratings" ? !schema.mapping.rating : null,
     samples: rows.map((r) => ({ id: r.id, text: r.text, label: r.label, blobId: r.blobId, data: r.data ? JSON.parse(r.data) : null })),
   };
 }

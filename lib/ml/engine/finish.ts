@@ -7,7 +7,7 @@ import { loadPredictor, type PredictorInput } from "../predictor";
 import type { PresetId, TrainingHyperparams } from "../presets";
 import type { Split } from "../split";
 import type { Backbone } from "../backbone";
-import { runTrainingLoop, type BatchInput } from "./train-loop";
+import { runTrainingLoop, type BatchInput, type LossObjective } from "./train-loop";
 import type { EpochLog, StopReason, TrainingProgress } from "../types";
 
 export interface CheckpointInfo {
@@ -101,8 +101,10 @@ export async function finishTraining(args: FinishArgs): Promise<{ bundle: Uint8A
         probs.map((p, i) => p[predicted[i]]),
         Array.from(predicted, (c, i) => c === args.evalTargets[i]),
       );
-    } else {
+    } else if (predictor.task === "regression") {
       metrics = regressionReport(args.evalTargets, await predictor.predictValues(args.evalInputs));
+    } else {
+      throw new Error(`finishTraining evaluates classifiers and regressors, not ${predictor.task} models.`);
     }
   } finally {
     predictor.dispose();
@@ -217,7 +219,12 @@ export async function trainAndFinish(a: TrainAndFinishArgs): Promise<TrainedMode
 export async function loadWeightsFromBundle(model: tf.LayersModel, bundle: Uint8Array, draft: ManifestDraft): Promise<void> {
   const { manifest, artifacts } = decodeBundle(bundle);
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  if (manifest.modelType !== draft.modelType || !same(manifest.labels, draft.labels) || !same(manifest.preprocessing, draft.preprocessing)) {
+  if (
+    manifest.modelType !== draft.modelType ||
+    !same(manifest.labels, draft.labels) ||
+    !same(manifest.preprocessing, draft.preprocessing) ||
+    manifest.payload?.kind !== draft.payload?.kind
+  ) {
     throw new Error("Cannot resume: the checkpoint was trained with a different model type, labels or preprocessing.");
   }
   const saved = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
@@ -245,4 +252,99 @@ export function validateLabelled(n: number, labels: readonly string[]): string[]
   const classes = [...new Set(labels)].sort();
   if (classes.length < 2) throw new Error("Training needs at least two different labels.");
   return classes;
+}
+
+export interface ObjectiveTrainArgs {
+  /** The full inference model; disposed before this function returns. */
+  model: tf.LayersModel;
+  /** Layers the loop runs, in order (without a JS-side input stage and without a final activation). */
+  trainLayers: readonly tf.layers.Layer[];
+  input: BatchInput;
+  objective: LossObjective;
+  task: "classification" | "regression";
+  split: Split;
+  hyper: TrainingHyperparams;
+  seed: number;
+  loopSeed: number;
+  options: CommonTrainOptions;
+  /** Manifest of the model as trained; its payload is used for checkpoints until `finalize` replaces it. */
+  draft: ManifestDraft;
+  architecture: TrainingSummary["architecture"];
+  startedAt: number;
+  commit?: () => void;
+  afterResume?: () => void;
+  /**
+   * After training: values fitted on validation (thresholds, hybrid weights), given a bundle of the
+   * trained weights with the provisional draft. Returns the final payload.
+   */
+  finalize?: (provisional: Uint8Array) => Promise<ManifestDraft["payload"]>;
+  /** Metrics of the final bundle (loaded through loadPredictor by the callee). */
+  evaluate: (bundle: Uint8Array) => Promise<{ metrics: EvaluationReport | null; split: "validation" | "training" | null }>;
+}
+
+/**
+ * trainAndFinish for models with their own objective (retrieval, tagging, multi-label,
+ * recommendation): the same loop, checkpoints, resume, best epoch; then fitted values, then metrics
+ * computed on the saved bundle.
+ */
+export async function trainWithObjective(a: ObjectiveTrainArgs): Promise<TrainedModel> {
+  try {
+    if (a.options.resumeFrom) {
+      await loadWeightsFromBundle(a.model, a.options.resumeFrom, a.draft);
+      a.afterResume?.();
+    }
+    const result = await runTrainingLoop({
+      task: a.task,
+      numClasses: 1,
+      objective: a.objective,
+      layers: a.trainLayers,
+      input: a.input,
+      trainSamples: a.split.train,
+      valSamples: a.split.validation,
+      hyper: a.hyper,
+      seed: a.loopSeed,
+      signal: a.options.signal,
+      onProgress: a.options.onProgress,
+      onBest: a.options.onCheckpoint
+        ? async (log) => {
+            a.commit?.();
+            const bundle = await checkpointBundle(a.model, a.draft, a.startedAt);
+            await a.options.onCheckpoint!(bundle, { epoch: log.epoch, valAcc: log.valAcc, valLoss: log.valLoss });
+          }
+        : undefined,
+    });
+    a.commit?.();
+    const training: TrainingSummary = {
+      preset: a.options.preset ?? "balanced",
+      hyperparams: a.hyper,
+      architecture: a.architecture,
+      seed: a.seed,
+      bestEpoch: result.bestEpoch,
+      stoppedReason: result.stoppedReason,
+      trainSamples: a.split.train.length,
+      validationSamples: a.split.validation.length,
+      history: result.history,
+    };
+    const { bundle, manifest } = await finishModel(a.model, a.draft, training, a.startedAt, a.finalize, a.evaluate);
+    return { bundle, manifest, history: result.history, bestEpoch: result.bestEpoch, stoppedReason: result.stoppedReason, split: a.split, trainingMs: manifest.trainingMs };
+  } finally {
+    a.model.dispose();
+  }
+}
+
+/** Saves a trained model: provisional bundle → fitted payload → metrics of the final bundle → bundle. */
+export async function finishModel(
+  model: tf.LayersModel,
+  draft: ManifestDraft,
+  training: TrainingSummary | null,
+  startedAt: number,
+  finalize: ObjectiveTrainArgs["finalize"],
+  evaluate: ObjectiveTrainArgs["evaluate"],
+): Promise<{ bundle: Uint8Array; manifest: BundleManifest }> {
+  const artifacts = await modelToArtifacts(model);
+  let manifest = baseManifest(draft, performance.now() - startedAt, training);
+  if (finalize) manifest = { ...manifest, payload: await finalize(encodeBundle(manifest, artifacts)) };
+  const { metrics, split } = await evaluate(encodeBundle(manifest, artifacts));
+  manifest = { ...manifest, metrics, metricsSplit: split, trainingMs: performance.now() - startedAt };
+  return { bundle: encodeBundle(manifest, artifacts), manifest };
 }

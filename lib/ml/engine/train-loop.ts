@@ -23,15 +23,32 @@ export interface BatchInput {
   };
 }
 
+/**
+ * A training objective other than the built-in softmax cross-entropy / MSE: contrastive retrieval,
+ * per-token tagging, multi-label sigmoid, matrix factorisation. The loop still owns batching,
+ * progress, stopping, the optimizer and best-epoch weights.
+ */
+export interface LossObjective {
+  /** Loss of a training batch given the network output (and, optionally, a batch accuracy in [0, 1]). */
+  loss(out: tf.Tensor, samples: readonly number[]): { loss: tf.Scalar; acc?: tf.Scalar };
+  /**
+   * Validation loss and score (higher is better, or null to select on loss). `infer` runs the network
+   * in inference mode on some samples; the caller disposes the returned tensor.
+   */
+  evaluate(samples: readonly number[], infer: (chunk: readonly number[]) => tf.Tensor): Promise<{ loss: number; acc: number | null }>;
+}
+
 export interface TrainLoopConfig {
   task: Task;
+  /** Replaces the built-in loss and validation; `targets` and `numClasses` are then unused. */
+  objective?: LossObjective;
   /** Number of classes; 1 for regression. */
   numClasses: number;
   /** Run in order; the output is logits (classification) or the normalised value (regression). */
   layers: readonly tf.layers.Layer[];
   input: BatchInput;
   /** Class id (classification) or normalised target (regression), indexed by sample. */
-  targets: Int32Array | Float32Array;
+  targets?: Int32Array | Float32Array;
   trainSamples: readonly number[];
   valSamples: readonly number[];
   hyper: TrainingHyperparams;
@@ -67,7 +84,8 @@ function macrotask(): Promise<void> {
 }
 
 export async function runTrainingLoop(config: TrainLoopConfig): Promise<TrainLoopResult> {
-  const { task, numClasses, layers, input, targets, hyper, signal } = config;
+  const { task, numClasses, layers, input, hyper, signal, objective } = config;
+  const targets = config.targets ?? new Int32Array(0);
   const rng = createRng(config.seed);
   const variables = collectTrainableVariables(layers);
   const optimizer = tf.train.adam(hyper.learningRate);
@@ -116,10 +134,15 @@ export async function runTrainingLoop(config: TrainLoopConfig): Promise<TrainLoo
     try {
       const x = own(input.forward(samples, true));
       const xVar = input.sparse ? own(tf.variable(x, true)) : null;
-      const y = own(targetTensor(samples));
       let correct: tf.Scalar | null = null;
       const { value, grads } = tf.variableGrads(() => {
         const out = forward(xVar ?? x, true);
+        if (objective) {
+          const r = objective.loss(out, samples);
+          if (r.acc) correct = own(tf.keep(tf.mul(r.acc, samples.length)) as tf.Scalar);
+          return r.loss;
+        }
+        const y = targetTensor(samples);
         if (task === "classification") correct = own(tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out, -1), tf.argMax(y, -1)), "float32"))) as tf.Scalar);
         return lossOf(out, samples, y);
       }, xVar ? [...variables, xVar] : variables);
@@ -140,6 +163,10 @@ export async function runTrainingLoop(config: TrainLoopConfig): Promise<TrainLoo
   };
 
   const evaluate = async (samples: readonly number[]): Promise<EvalResult> => {
+    if (objective) {
+      const r = await objective.evaluate(samples, (chunk) => tf.tidy(() => forward(input.forward(chunk, false), false)));
+      return { loss: r.loss, acc: r.acc, mae: null };
+    }
     let lossSum = 0;
     let correct = 0;
     let absErr = 0;
@@ -178,6 +205,7 @@ export async function runTrainingLoop(config: TrainLoopConfig): Promise<TrainLoo
       const order = rng.shuffle([...trainSamples]);
       let lossSum = 0;
       let accSum = 0;
+      let accSeen = false;
       for (let b = 0; b < batchesPerEpoch; b++) {
         if (signal?.aborted) {
           stoppedReason = "aborted";
@@ -187,6 +215,7 @@ export async function runTrainingLoop(config: TrainLoopConfig): Promise<TrainLoo
         const { loss, acc } = await trainStep(samples);
         lossSum += loss * samples.length;
         accSum += (acc ?? 0) * samples.length;
+        if (acc !== null) accSeen = true;
         samplesSeen += samples.length;
         const elapsedMs = performance.now() - start;
         const samplesPerSec = samplesSeen / Math.max(elapsedMs / 1000, 1e-6);
@@ -208,7 +237,7 @@ export async function runTrainingLoop(config: TrainLoopConfig): Promise<TrainLoo
         }
       }
       const trainLoss = lossSum / trainSamples.length;
-      const trainAcc = task === "classification" ? accSum / trainSamples.length : null;
+      const trainAcc = (objective ? accSeen : task === "classification") ? accSum / trainSamples.length : null;
       const val = config.valSamples.length > 0 ? await evaluate(config.valSamples) : null;
       const log: EpochLog = { epoch, loss: trainLoss, acc: trainAcc, valLoss: val?.loss ?? null, valAcc: val?.acc ?? null, valMae: val?.mae ?? null };
       history.push(log);

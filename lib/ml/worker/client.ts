@@ -14,6 +14,10 @@
  *   });                                               // → TrainResult {bundle, manifest, history, ...}
  *   client.stop();                                    // stops every running job (same as aborting)
  *   await client.predict(["text"], { topK: 3 });      // uses the last trained or loaded model
+ *                                                     // FAQ: questions → RetrievalPrediction (topK = related)
+ *                                                     // entities: texts → EntityPrediction
+ *                                                     // ratings: [{user}] | [{ratings}] → Recommendation (topK = items)
+ *                                                     // image-tags: features | images → TagPrediction
  *   await client.loadModel(bundleBytes);              // → manifest; e.g. a saved version or a checkpoint
  *   client.on("progress", listener) / client.off(...) // progress of any job, for global indicators
  *   client.dispose();                                 // terminates the worker; pending calls reject "disposed"

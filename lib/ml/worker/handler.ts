@@ -17,9 +17,14 @@ import { augmentImage, clampAugmentViews } from "../image/augment";
 import { trainClassifierHead } from "../image/train-head";
 import { trainSmallCnn } from "../image/train-small-cnn";
 import { trainFineTunedMobileNet, type FineTunableBackbone } from "../image/train-finetune";
+import { trainTagHead } from "../image/train-tags";
+import { trainFaqRetriever } from "../faq/train-faq";
+import { trainEntityTagger } from "../entities/train-tagger";
+import { trainRecommender } from "../recommend/train-mf";
+import { TrainingDataError } from "../errors";
 import type { CommonTrainOptions, TrainedModel } from "../engine/finish";
 import type { RawImage, TfBackendName, TrainingProgress } from "../types";
-import type { Commands, ErrorCode, TrainJob, WorkerRequest, WorkerResponse } from "./protocol";
+import type { Commands, ErrorCode, Predictions, TrainJob, WorkerRequest, WorkerResponse } from "./protocol";
 
 export type Post = (message: WorkerResponse, transfer?: Transferable[]) => void;
 
@@ -51,6 +56,12 @@ export function modelTypeOfJob(job: TrainJob): string {
       return "small-cnn";
     case "finetune":
       return "mobilenet-finetune";
+    case "faq":
+    case "entities":
+    case "ratings":
+      return job.modelType;
+    case "image-tags":
+      return job.modelType ?? "mobilenet-multilabel";
   }
 }
 
@@ -85,7 +96,7 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
     return predictor;
   };
 
-  const embedAll = async (id: number, job: Extract<TrainJob, { kind: "backbone-head" }>): Promise<Float32Array[]> => {
+  const embedAll = async (id: number, job: { backboneId: string; images: RawImage[]; cacheKeys?: string[] }): Promise<Float32Array[]> => {
     const backbone = backbones.get(job.backboneId);
     if (!backbone) throw new RequestError("backbone-not-loaded", `Load the "${job.backboneId}" backbone first (load-backbone).`);
     const start = performance.now();
@@ -198,6 +209,24 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
         }
         case "small-cnn":
           return await trainSmallCnn({ images: job.images, labels: job.labels }, { ...common, imageSize: job.imageSize, channels: job.channels, architecture: job.architecture });
+        case "faq":
+          return await trainFaqRetriever(job.entries, { ...common, modelType: job.modelType, architecture: job.architecture, embeddingWeight: job.embeddingWeight });
+        case "entities":
+          return await trainEntityTagger(job.samples, { ...common, modelType: job.modelType, architecture: job.architecture });
+        case "ratings":
+          return await trainRecommender(job.ratings, { ...common, modelType: job.modelType, implicit: job.implicit, architecture: job.architecture });
+        case "image-tags": {
+          if (job.features) {
+            return await trainTagHead({ features: job.features, tags: job.tags }, { ...common, modelType: job.modelType, backbone: job.backbone, architecture: job.architecture });
+          }
+          if (!job.backboneId || !job.images) throw new RequestError("bad-request", "An image-tags job needs either features or backboneId + images.");
+          const features = await embedAll(id, { backboneId: job.backboneId, images: job.images, cacheKeys: job.cacheKeys });
+          const b = backbones.get(job.backboneId)!;
+          return await trainTagHead(
+            { features, tags: job.tags },
+            { ...common, modelType: job.modelType, backbone: { id: b.id, package: b.package, version: b.version }, architecture: job.architecture },
+          );
+        }
       }
     } finally {
       jobs.delete(id);
@@ -251,7 +280,17 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
       }
       case "predict": {
         if (!predictor) throw new RequestError("no-model", "No model is loaded: train one or send load-model first.");
-        const predictions = predictor.task === "classification" ? await predictor.predict(req.inputs, { topK: req.topK }) : await predictor.predict(req.inputs);
+        const p = predictor;
+        let predictions: Predictions;
+        switch (p.task) {
+          case "classification":
+          case "retrieval":
+          case "ranking":
+            predictions = await p.predict(req.inputs, { topK: req.topK });
+            break;
+          default:
+            predictions = await p.predict(req.inputs);
+        }
         return { result: { predictions } };
       }
       case "unload-model": {
@@ -282,7 +321,8 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
 function toError(e: unknown): { code: ErrorCode; message: string } {
   if (e instanceof RequestError) return { code: e.code, message: e.message };
   if (e instanceof BundleError) return { code: "invalid-bundle", message: e.message };
-  if (e instanceof PredictorError) return { code: e.code === "disposed" ? "no-model" : "bad-input", message: e.message };
+  if (e instanceof TrainingDataError) return { code: "bad-data", message: e.message };
+  if (e instanceof PredictorError) return { code: e.code === "disposed" ? "no-model" : e.code === "unknown-user" ? "unknown-user" : "bad-input", message: e.message };
   const message = e instanceof Error ? e.message : String(e);
   return { code: "failed", message };
 }

@@ -19,9 +19,16 @@ import type { FineTuneArchitecture } from "../image/train-finetune";
 import type { TextArchitecture } from "../text/train-text";
 import type { BagTokenizerConfig, SequenceTokenizerConfig } from "../text/tokenizer";
 import type { PredictorInput } from "../predictor";
+import type { FaqArchitecture, FaqEntryInput, FaqModelType } from "../faq/train-faq";
+import type { EntitySampleInput, TaggerArchitecture, TaggerModelType } from "../entities/train-tagger";
+import type { MfArchitecture, RatingInput } from "../recommend/train-mf";
 import type {
   ClassPrediction,
+  EntityPrediction,
   EpochLog,
+  Recommendation,
+  RetrievalPrediction,
+  TagPrediction,
   RawImage,
   RegressionPrediction,
   StopReason,
@@ -74,6 +81,36 @@ export type TrainJob =
   /** MobileNetV2 with its top blocks unfrozen, trained end to end (load-backbone first). */
   | ({ kind: "finetune"; backboneId: string; images: RawImage[]; labels: string[] } & JobOptions & {
       architecture?: Partial<FineTuneArchitecture>;
+    })
+  /** FAQ retrieval: entries as lib/data's FaqSample (id: e.g. the dataset sample id, returned as answerId). */
+  | ({ kind: "faq"; modelType: FaqModelType; entries: FaqEntryInput[] } & JobOptions & {
+      architecture?: Partial<FaqArchitecture>;
+      /** Fix the hybrid weight instead of fitting it on held-out paraphrases. */
+      embeddingWeight?: number;
+    })
+  /** Entity extraction: {text, spans} as lib/data/entities parses every format. */
+  | ({ kind: "entities"; modelType: TaggerModelType; samples: EntitySampleInput[] } & JobOptions & {
+      architecture?: Partial<TaggerArchitecture>;
+    })
+  /** Recommendation: user,item[,rating] rows; implicit defaults to "no row has a rating". */
+  | ({ kind: "ratings"; modelType: "matrix-factorization"; ratings: RatingInput[]; implicit?: boolean } & JobOptions & {
+      architecture?: Partial<MfArchitecture>;
+    })
+  /**
+   * Multi-label tagging: a sigmoid head on feature vectors, given (features) or computed by the
+   * worker with the loaded backbone (backboneId + images, cached by cacheKeys as for backbone-head).
+   */
+  | ({
+      kind: "image-tags";
+      modelType?: string;
+      tags: string[][];
+      features?: Float32Array[];
+      backbone?: BackboneRef | null;
+      backboneId?: string;
+      images?: RawImage[];
+      cacheKeys?: string[];
+    } & JobOptions & {
+      architecture?: Partial<HeadArchitecture>;
     });
 
 export interface FeatureProgress {
@@ -107,7 +144,13 @@ export interface TrainResult {
   split: { train: number[]; validation: number[] };
 }
 
-export type Predictions = ClassPrediction[] | RegressionPrediction[];
+export type Predictions =
+  | ClassPrediction[]
+  | RegressionPrediction[]
+  | RetrievalPrediction[]
+  | EntityPrediction[]
+  | Recommendation[]
+  | TagPrediction[];
 
 /** Request payloads (without id), keyed by type, and what each one resolves to. */
 export interface Commands {
@@ -118,6 +161,12 @@ export interface Commands {
   /** Stops the train request with id jobId (or every running job); it resolves with the best epoch so far. */
   stop: { req: { jobId?: number }; res: { stopped: number } };
   "load-model": { req: { bundle: Uint8Array }; res: { manifest: BundleManifest } };
+  /**
+   * Runs the loaded model. inputs and topK by model: classifier (text/row/features/image, topK
+   * classes), regressor, FAQ retriever (questions; topK = related questions, default 3), entity
+   * tagger (texts), recommender (RecommendQuery {user} or {ratings}; topK = items, default 10),
+   * multi-label tagger (features or images).
+   */
   predict: { req: { inputs: PredictorInput[]; topK?: number }; res: { predictions: Predictions } };
   "unload-model": { req: Record<string, never>; res: { unloaded: boolean } };
 }
@@ -133,6 +182,10 @@ export type ErrorCode =
   | "no-model"
   | "invalid-bundle"
   | "bad-input"
+  /** The training data cannot train this model (TrainingDataError); the message says what to fix. */
+  | "bad-data"
+  /** Recommendation for a user id the model has not seen. */
+  | "unknown-user"
   | "failed"
   | "disposed";
 

@@ -17,20 +17,22 @@ export const entityExtraction: SceneDecl = {
   modelTypes: [
     {
       id: "bigru-tagger",
+      available: false,
       name: { en: "Bidirectional GRU tagger", "zh-CN": "双向 GRU 序列标注" },
       whenToChoose: {
         en: "Most accurate on longer sentences; trains a little slower.",
         "zh-CN": "长句子上最准确；训练稍慢。",
       },
-      recommended: true,
     },
     {
       id: "cnn-tagger",
+      available: true,
       name: { en: "Dilated CNN tagger", "zh-CN": "空洞卷积序列标注" },
       whenToChoose: {
         en: "Faster to train and to run; good for short commands.",
         "zh-CN": "训练和运行更快；适合短指令。",
       },
+      recommended: true,
     },
   ],
   interfaces: ["chat", "buttons", "share", "embed", "api"],

@@ -17,6 +17,7 @@ export const faqRetrieval: SceneDecl = {
   modelTypes: [
     {
       id: "hybrid-retriever",
+      available: true,
       name: { en: "Hybrid retriever (keywords + learned meaning)", "zh-CN": "混合检索（关键词 + 语义学习）" },
       whenToChoose: {
         en: "Recommended: matches exact words and learns your paraphrases; works for Chinese without spaces.",
@@ -26,6 +27,7 @@ export const faqRetrieval: SceneDecl = {
     },
     {
       id: "bm25",
+      available: true,
       name: { en: "Keyword search (BM25)", "zh-CN": "关键词检索（BM25）" },
       whenToChoose: {
         en: "When you have very few questions and no paraphrases; nothing to train.",

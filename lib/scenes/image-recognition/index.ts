@@ -17,6 +17,7 @@ export const imageRecognition: SceneDecl = {
   modelTypes: [
     {
       id: "mobilenet-transfer",
+      available: true,
       name: { en: "Pretrained MobileNetV2 + new head", "zh-CN": "预训练 MobileNetV2 + 新分类头" },
       whenToChoose: {
         en: "Recommended: accurate with 20–50 pictures per class and trains in seconds.",
@@ -26,6 +27,7 @@ export const imageRecognition: SceneDecl = {
     },
     {
       id: "mobilenet-finetune",
+      available: true,
       name: { en: "MobileNetV2, fine-tune top blocks", "zh-CN": "MobileNetV2 微调顶层" },
       whenToChoose: {
         en: "When your pictures look unlike everyday photos and you can wait longer for more accuracy.",
@@ -34,6 +36,7 @@ export const imageRecognition: SceneDecl = {
     },
     {
       id: "small-cnn",
+      available: true,
       name: { en: "Small CNN from scratch", "zh-CN": "从零训练小型 CNN" },
       whenToChoose: {
         en: "For simple, uniform images (icons, scans) when you want the smallest model.",
@@ -42,6 +45,7 @@ export const imageRecognition: SceneDecl = {
     },
     {
       id: "custom-backbone",
+      available: false,
       name: { en: "Your own backbone (tfjs or ONNX)", "zh-CN": "自带骨干网络（tfjs 或 ONNX）" },
       whenToChoose: {
         en: "If you have a pretrained image model; its output is used as features for a new head.",

@@ -17,6 +17,7 @@ export const imageTagging: SceneDecl = {
   modelTypes: [
     {
       id: "mobilenet-multilabel",
+      available: true,
       name: { en: "Pretrained MobileNetV2 + tag head", "zh-CN": "预训练 MobileNetV2 + 多标签头" },
       whenToChoose: {
         en: "Recommended: one threshold per tag, tuned automatically on held-out pictures.",

@@ -17,6 +17,7 @@ export const recommendation: SceneDecl = {
   modelTypes: [
     {
       id: "matrix-factorization",
+      available: true,
       name: { en: "Matrix factorisation", "zh-CN": "矩阵分解" },
       whenToChoose: {
         en: "Recommended: learns tastes from ratings; new users get popular items until they rate a few.",

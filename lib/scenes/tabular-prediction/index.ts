@@ -17,6 +17,7 @@ export const tabularPrediction: SceneDecl = {
   modelTypes: [
     {
       id: "mlp",
+      available: true,
       name: { en: "Neural network (MLP)", "zh-CN": "神经网络（MLP）" },
       whenToChoose: {
         en: "Recommended: captures interactions between columns; needs a few hundred rows.",
@@ -26,6 +27,7 @@ export const tabularPrediction: SceneDecl = {
     },
     {
       id: "linear",
+      available: true,
       name: { en: "Linear / logistic regression", "zh-CN": "线性 / 逻辑回归" },
       whenToChoose: {
         en: "For small tables or when you want the simplest, most explainable model.",

@@ -4,6 +4,7 @@ import type { ModelTypeDecl, SceneDecl } from "../types";
 export const TEXT_MODEL_TYPES: readonly ModelTypeDecl[] = [
   {
     id: "ngram-bag",
+    available: true,
     name: { en: "Fast n-gram model", "zh-CN": "快速 n-gram 模型" },
     whenToChoose: {
       en: "The best start: trains in seconds, works for Chinese and English, good with a few hundred examples.",
@@ -13,6 +14,7 @@ export const TEXT_MODEL_TYPES: readonly ModelTypeDecl[] = [
   },
   {
     id: "text-cnn",
+    available: true,
     name: { en: "1-D convolutional network", "zh-CN": "一维卷积网络" },
     whenToChoose: {
       en: "When word order matters (\"not good\" vs \"good\") and you have a few thousand examples.",
@@ -21,6 +23,7 @@ export const TEXT_MODEL_TYPES: readonly ModelTypeDecl[] = [
   },
   {
     id: "onnx-encoder",
+    available: false,
     name: { en: "Your own ONNX text encoder", "zh-CN": "自带 ONNX 文本编码器" },
     whenToChoose: {
       en: "If you already have a pretrained sentence encoder as an .onnx file; a small head is trained on top.",
