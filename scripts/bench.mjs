@@ -62,9 +62,11 @@ async function main() {
       continue;
     }
     result = { name, ranAt: new Date().toISOString(), machine: machine(), wallSeconds: (Date.now() - started) / 1000, ...result };
-    fs.writeFileSync(path.join(resultsDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    // BENCH_RESULT_SUFFIX keeps a partial run (e.g. one backend) from replacing the full results.
+    const file = `${name}${process.env.BENCH_RESULT_SUFFIX ?? ""}`;
+    fs.writeFileSync(path.join(resultsDir, `${file}.json`), `${JSON.stringify(result, null, 2)}\n`);
     const md = markdown(name, result);
-    fs.writeFileSync(path.join(resultsDir, `${name}.md`), `${md}\n`);
+    fs.writeFileSync(path.join(resultsDir, `${file}.md`), `${md}\n`);
     console.log(md);
   }
   process.exit(failed ? 1 : 0);

@@ -5,21 +5,15 @@ import { useCallback, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { apiFetch } from "@/lib/client/api";
 import { ConfusionMatrix } from "./confusion-matrix";
+import { Metric, SceneMetrics } from "./scene-metrics";
 import type { VersionDetail, VersionSummary } from "./types";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(3));
 
-function Metric({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <div className="rounded-xl border border-slate-200 bg-white p-4">
-      <p className="text-xs uppercase tracking-wide text-slate-500">{label}</p>
-      <p className="mt-1 text-2xl font-semibold tabular-nums" data-testid={testId}>
-        {value}
-      </p>
-    </div>
-  );
-}
+/** The first headline number a version has, in the order users care about. */
+const HEADLINE_ORDER = ["accuracy", "top1", "f1", "microF1", "hitRate10", "mae", "rmse"] as const;
+const AS_PERCENT = new Set<string>(["accuracy", "top1", "f1", "microF1", "hitRate10"]);
 
 /** Evaluate: metrics of each saved version, per-class table, clickable confusion matrix, compare, make active. */
 export function EvaluateTab({ projectId }: { projectId: string }) {
@@ -31,6 +25,11 @@ export function EvaluateTab({ projectId }: { projectId: string }) {
   const [cell, setCell] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const fmtDate = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+  const headlineText = (h: Record<string, number>) => {
+    const key = HEADLINE_ORDER.find((k) => h[k] !== undefined);
+    if (!key) return "—";
+    return `${t(`headline.${key}`)} ${AS_PERCENT.has(key) ? pct(h[key]) : num(h[key])}`;
+  };
 
   const load = useCallback(
     async (id?: string) => {
@@ -107,7 +106,7 @@ export function EvaluateTab({ projectId }: { projectId: string }) {
                 </td>
                 <td className="px-3 py-2">{fmtDate.format(new Date(v.createdAt))}</td>
                 <td className="px-3 py-2 tabular-nums">
-                  {v.headline.accuracy !== undefined ? `${t("accuracy")} ${pct(v.headline.accuracy)}` : v.headline.mae !== undefined ? `MAE ${num(v.headline.mae)}` : "—"}
+                  {headlineText(v.headline)}
                 </td>
                 <td className="px-3 py-2">{v.backend}</td>
                 <td className="px-3 py-2 tabular-nums">{(v.trainingMs / 1000).toFixed(1)} s</td>
@@ -235,12 +234,14 @@ export function EvaluateTab({ projectId }: { projectId: string }) {
                 )}
               </div>
             </>
-          ) : (
+          ) : m.kind === "regression" ? (
             <div className="grid gap-3 sm:grid-cols-3">
               <Metric label="MAE" value={num(m.mae)} testId="metric-mae" />
               <Metric label="RMSE" value={num(m.rmse)} testId="metric-rmse" />
               <Metric label="R²" value={m.r2.toFixed(3)} testId="metric-r2" />
             </div>
+          ) : (
+            <SceneMetrics m={m} />
           )}
         </section>
       ) : null}

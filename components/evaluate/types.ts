@@ -1,6 +1,7 @@
 /** What the model routes return (lib/server/models.ts), as the browser sees it. */
 // Type-only import: erased at build time, so no server code reaches the browser bundle.
 import type { ModelVersionSummary } from "@/lib/server/models";
+import type { EntitiesReport, MultiLabelReport, RankingReport, RetrievalReport } from "@/lib/ml/metrics";
 
 export type VersionSummary = ModelVersionSummary;
 
@@ -28,7 +29,7 @@ export interface VersionDetail extends VersionSummary {
     scene: string;
     modelType: string;
     labels: string[];
-    metrics: ClassificationMetrics | RegressionMetrics | null;
+    metrics: ClassificationMetrics | RegressionMetrics | RetrievalReport | EntitiesReport | RankingReport | MultiLabelReport | null;
     metricsSplit: "validation" | "training" | null;
     backend: string;
     trainingMs: number;

@@ -14,6 +14,8 @@ export interface TrainingDataResponse {
   labels: string[];
   task: "classification" | "regression" | null;
   target: string | null;
+  /** Recommendation: clicks without ratings (null for other scenes). */
+  implicit?: boolean | null;
   /** Server samples carry a blob id; device-only samples carry the Blob itself. */
   samples: { id: string; text: string | null; label: string | null; blobId?: string | null; blob?: Blob | null; data: unknown }[];
 }
@@ -52,10 +54,44 @@ export async function prepareJob(
   data: TrainingDataResponse,
   onDecode: (done: number, total: number) => void,
 ): Promise<PreparedJob> {
+  const checkpointKey = `project:${projectId}`;
+  const datasetVersion = String(data.datasetVersion);
+
+  // Scenes whose samples carry no class label: the data holds what they learn from.
+  if (data.kind === "faq") {
+    if (modelType !== "hybrid-retriever" && modelType !== "bm25") return { ok: false, reason: "unsupported-model" };
+    const rows = data.samples.filter((s) => (s.text ?? "").trim() !== "" && typeof (s.data as { answer?: unknown } | null)?.answer === "string");
+    if (rows.length === 0) return { ok: false, reason: "no-data" };
+    const entries = rows.map((s) => {
+      const d = s.data as { answer: string; paraphrases?: string[] };
+      return { id: s.id, question: s.text!, answer: d.answer, paraphrases: d.paraphrases ?? [] };
+    });
+    return { ok: true, sampleIds: rows.map((s) => s.id), backboneId: null, job: { kind: "faq", modelType, entries, scene, datasetVersion, checkpointKey } };
+  }
+  if (data.kind === "entities") {
+    if (modelType !== "cnn-tagger") return { ok: false, reason: "unsupported-model" };
+    const rows = data.samples.filter((s) => (s.text ?? "") !== "" && Array.isArray((s.data as { spans?: unknown } | null)?.spans));
+    if (rows.length === 0) return { ok: false, reason: "no-data" };
+    const samples = rows.map((s) => ({ text: s.text!, spans: (s.data as { spans: { start: number; end: number; label: string }[] }).spans }));
+    return { ok: true, sampleIds: rows.map((s) => s.id), backboneId: null, job: { kind: "entities", modelType, samples, scene, datasetVersion, checkpointKey } };
+  }
+  if (data.kind === "ratings") {
+    if (modelType !== "matrix-factorization") return { ok: false, reason: "unsupported-model" };
+    const rows = data.samples.filter((s) => (s.data as { user?: unknown; item?: unknown } | null)?.user != null && (s.data as { item?: unknown }).item != null);
+    if (rows.length === 0) return { ok: false, reason: "no-data" };
+    const ratings = rows.map((s) => s.data as { user: string; item: string; rating?: number });
+    return {
+      ok: true,
+      sampleIds: rows.map((s) => s.id),
+      backboneId: null,
+      job: { kind: "ratings", modelType, ratings, implicit: data.implicit ?? undefined, scene, datasetVersion, checkpointKey },
+    };
+  }
+
   const samples = data.samples.filter((s) => s.label !== null && s.label !== "");
   if (samples.length === 0) return { ok: false, reason: "no-data" };
   const sampleIds = samples.map((s) => s.id);
-  const common = { scene, datasetVersion: String(data.datasetVersion), sampleIds: samples.map((_, i) => i), checkpointKey: `project:${projectId}` };
+  const common = { scene, datasetVersion, sampleIds: samples.map((_, i) => i), checkpointKey };
   const labels = samples.map((s) => s.label!);
 
   if (data.kind === "text") {
@@ -90,6 +126,24 @@ export async function prepareJob(
       sampleIds,
       backboneId: MOBILENET_V2_MS_ID,
       job: { kind: "backbone-head", modelType, backboneId: MOBILENET_V2_MS_ID, images, labels, cacheKeys, ...common },
+    };
+  }
+  if (data.kind === "image" && scene === "image-tagging") {
+    if (modelType !== "mobilenet-multilabel") return { ok: false, reason: "unsupported-model" };
+    const images: RawImage[] = [];
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i];
+      images.push(await decodeImage(s.blob ?? `/api/projects/${projectId}/blobs/${s.blobId}`, IMAGE_SIZE.backbone));
+      if (i % 8 === 7 || i === samples.length - 1) onDecode(i + 1, samples.length);
+    }
+    // Tags are stored as "a;b;c" in the label.
+    const tags = labels.map((l) => l.split(";").map((t) => t.trim()).filter(Boolean));
+    const cacheKeys = samples.map((s) => s.blobId ?? `local:${s.id}`);
+    return {
+      ok: true,
+      sampleIds,
+      backboneId: MOBILENET_V2_MS_ID,
+      job: { kind: "image-tags", modelType, backboneId: MOBILENET_V2_MS_ID, images, tags, cacheKeys, ...common },
     };
   }
   return { ok: false, reason: "unsupported-scene" };

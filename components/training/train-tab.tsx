@@ -36,7 +36,15 @@ export function TrainTab({ projectId, modelType }: { projectId: string; modelTyp
   const [seed, setSeed] = useState("42");
   const [checkpoint, setCheckpoint] = useState<{ bundle: Uint8Array; epoch: number; valAcc: number | null; savedAt: string } | null>(null);
   const [clicks, setClicks] = useState(0);
+  const tEval = useTranslations("evaluate");
   const family = familyFor(modelType);
+  // Scenes without an accuracy: the first headline number they have.
+  const savedMetric = (h: Record<string, number>) => {
+    const key = (["top1", "f1", "microF1", "hitRate10", "mae", "rmse"] as const).find((k) => h[k] !== undefined);
+    if (!key) return "";
+    const value = ["mae", "rmse"].includes(key) ? h[key].toFixed(3) : `${(h[key] * 100).toFixed(1)}%`;
+    return ` ${t("savedMetric", { name: tEval(`headline.${key}`), value })}`;
+  };
   const defaults = family ? PRESETS[family][preset] : null;
   const running = ["preparing", "loading-backbone", "features", "training", "saving"].includes(state.status);
 
@@ -267,7 +275,7 @@ export function TrainTab({ projectId, modelType }: { projectId: string; modelTyp
             <div className="rounded-xl bg-emerald-50 p-4" data-testid="train-done">
               <p className="font-medium text-emerald-900">
                 {t("saved", { number: state.saved.number })}
-                {state.saved.headline.accuracy !== undefined ? ` ${t("savedAccuracy", { acc: (state.saved.headline.accuracy * 100).toFixed(1) })}` : ""}
+                {state.saved.headline.accuracy !== undefined ? ` ${t("savedAccuracy", { acc: (state.saved.headline.accuracy * 100).toFixed(1) })}` : savedMetric(state.saved.headline)}
               </p>
               {state.result ? (
                 <p className="text-sm text-emerald-900">

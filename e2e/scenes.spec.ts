@@ -1,0 +1,78 @@
+import { createProjectApi, createUser, expect, test } from "./fixtures";
+
+// Each scene: load its sample dataset, train in the browser (the automatic backend: WebAssembly on
+// this machine), then use the widget in the Playground, where the model runs in the browser.
+test.setTimeout(300_000);
+
+test.beforeEach(async ({ page }) => {
+  await createUser(page.request);
+});
+
+async function trainSample(page: import("@playwright/test").Page, scene: string, modelType: string, interfaces: string[]) {
+  const project = await createProjectApi(page.request, { name: `${scene} sample`, scene, modelType, interfaces });
+  const r = await page.request.post(`/api/projects/${project.id}/sample-dataset`);
+  expect(r.status(), await r.text()).toBe(201);
+  await page.goto(`/projects/${project.id}/train`);
+  await page.getByRole("radio", { name: /Fast/ }).check({ force: true });
+  await page.getByTestId("start-training").click();
+  const done = page.getByTestId("train-done");
+  await expect(done).toBeVisible({ timeout: 240_000 });
+  await expect(done).toContainText("Saved as version v1.");
+  await page.getByRole("link", { name: "Try it" }).click();
+  await expect(page.getByTestId("playground")).toBeVisible();
+  return { project, doneText: await done.innerText().catch(() => "") };
+}
+
+test("FAQ: a paraphrased question gets the right answer, with related questions as buttons", async ({ page }) => {
+  const { project } = await trainSample(page, "faq-retrieval", "hybrid-retriever", ["chat"]);
+  const evaluate = await (await page.request.get(`/api/projects/${project.id}/models`)).json();
+  expect(evaluate.versions[0].headline.top1).toBeGreaterThan(0.3);
+  const chat = page.getByTestId("faq-chat");
+  await chat.getByPlaceholder("Ask a question…").fill("how much is the fine for late books");
+  await chat.getByPlaceholder("Ask a question…").press("Enter");
+  const answer = chat.getByTestId("turn-bot").last();
+  await expect(answer).toContainText(/late fee|0\.20/i);
+  const related = answer.getByTestId("related-question");
+  await expect(related.first()).toBeVisible();
+  const question = await related.first().innerText();
+  await related.first().click();
+  await expect(chat.getByTestId("turn-user").last()).toHaveText(question);
+  await expect(chat.getByTestId("turn-bot")).toHaveCount(2);
+});
+
+test("entities: the tagger highlights typed entities and returns them as JSON slots", async ({ page }) => {
+  await trainSample(page, "entity-extraction", "cnn-tagger", ["chat", "api"]);
+  const widget = page.getByTestId("entity-widget");
+  // A sentence from the sample data: its entities were seen in training.
+  await widget.getByPlaceholder("Type a sentence…").fill("I'm flying from Paris to Tokyo on March 3.");
+  await widget.getByRole("button", { name: "Find entities" }).click();
+  await expect(widget.getByTestId("highlighted")).toBeVisible();
+  const entities = widget.getByTestId("entity");
+  expect(await entities.count()).toBeGreaterThan(0);
+  const slots = JSON.parse(await widget.getByTestId("slots-json").innerText()) as Record<string, string[]>;
+  expect(Object.values(slots).flat().length).toBe(await entities.count());
+  // The highlighted text is exactly the input, rendered as text.
+  await expect(widget.getByTestId("highlighted")).toContainText("Paris");
+});
+
+test("recommendation: a known user gets ten items as buttons; a new visitor gets some too", async ({ page }) => {
+  await trainSample(page, "recommendation", "matrix-factorization", ["buttons", "api"]);
+  const widget = page.getByTestId("recommend-widget");
+  await widget.getByTestId("recommend").click();
+  await expect(widget.getByTestId("rec-item")).toHaveCount(10);
+  await expect(widget).toContainText("Based on this user's ratings.");
+  await widget.getByLabel("A new visitor").check();
+  await widget.getByRole("checkbox").first().check();
+  await widget.getByTestId("recommend").click();
+  await expect(widget).toContainText("Based on the items picked above.");
+  expect(await widget.getByTestId("rec-item").count()).toBeGreaterThan(0);
+});
+
+test("multi-label tagging: a picture gets its tags above the tuned thresholds", async ({ page }) => {
+  const { project } = await trainSample(page, "image-tagging", "mobilenet-multilabel", ["buttons"]);
+  const detail = await (await page.request.get(`/api/projects/${project.id}/models`)).json();
+  expect(detail.versions[0].headline.microF1).toBeGreaterThan(0.5);
+  await page.getByTestId("playground-image").setInputFiles("public/samples/image-tagging/img-01.png");
+  await expect(page.getByTestId("tag-result")).toBeVisible({ timeout: 60_000 });
+  expect(await page.getByTestId("tag-result").locator("li").count()).toBeGreaterThan(1);
+});
