@@ -53,6 +53,8 @@ export interface PublicModel {
   replies: Record<string, string>;
   quickReplies: Record<string, string[]>;
   threshold: number;
+  /** Whether the owner wants visitor text sent with usage events (otherwise the browser never sends it). */
+  logInputs: boolean;
 }
 
 export interface PublicEmbed {
@@ -188,6 +190,7 @@ async function publicModelOf(projectId: string): Promise<{ model: PublicModel; b
       settings: true,
       activeModelVersion: { select: { id: true, number: true, bundleBlobId: true } },
       datasets: { where: { name: "default" }, select: { schema: true } },
+      embedSettings: { select: { logInputs: true } },
     },
   });
   const scene = project ? getScene(project.scene) : undefined;
@@ -204,7 +207,7 @@ async function publicModelOf(projectId: string): Promise<{ model: PublicModel; b
   if (Array.isArray(interfaces) && interfaces.includes("buttons") && Object.keys(quickReplies).length) widgets.push("quick-replies");
   const threshold = typeof settings.threshold === "number" && settings.threshold >= 0 && settings.threshold <= 1 ? settings.threshold : DEFAULT_THRESHOLD;
   return {
-    model: { name: project.name, description: project.description, scene: scene.id, kind, widgets, version: version.number, replies, quickReplies, threshold },
+    model: { name: project.name, description: project.description, scene: scene.id, kind, widgets, version: version.number, replies, quickReplies, threshold, logInputs: project.embedSettings?.logInputs ?? false },
     bundleBlobId: version.bundleBlobId,
     versionId: version.id,
   };
