@@ -82,6 +82,7 @@ test("the embed answers on an allowed website, ignores foreign messages, and ref
   await page.goto(`/projects/${project.id}/share`);
   const embedSection = page.getByTestId("embed-section");
   await page.getByTestId("embed-enabled").check();
+  await expect(page.getByTestId("embed-enabled")).toBeEnabled();
   await expect(page.getByTestId("embed-script-snippet")).toBeVisible();
 
   // Wildcards and paths are refused with a plain message; the exact origin is accepted.

@@ -11,6 +11,14 @@ async function anonymousPage(browser: Browser) {
   return { context, page: await context.newPage() };
 }
 
+/** Turns the link on or off and waits until the server has saved it. */
+async function toggle(page: Page, action: "check" | "uncheck") {
+  const box = page.getByTestId("share-enabled");
+  await box[action]();
+  await expect(box).toBeEnabled();
+  await expect(page.getByTestId("share-state")).toHaveAttribute("data-state", action === "check" ? "on" : "off");
+}
+
 async function chat(page: Page, text: string) {
   const input = page.getByPlaceholder("Type a message…");
   await input.fill(text);
@@ -24,8 +32,7 @@ test("a share link works for an anonymous visitor; turned off or replaced, the o
   const project = await trainSampleIntentBot(page, "Shop bot");
   await page.goto(`/projects/${project.id}/share`);
   await expect(page.getByTestId("share-state")).toHaveAttribute("data-state", "off");
-  await page.getByTestId("share-enabled").check();
-  await expect(page.getByTestId("share-state")).toHaveAttribute("data-state", "on");
+  await toggle(page, "check");
   const url = await page.getByTestId("share-url").inputValue();
   expect(url).toMatch(new RegExp(`^${BASE_URL}/m/[A-Za-z0-9_-]{22}$`));
 
@@ -46,16 +53,14 @@ test("a share link works for an anonymous visitor; turned off or replaced, the o
     await expect(v.getByTestId("turn-user").last()).toHaveText("<img src=x onerror=alert(1)>");
 
     // Turned off: the same URL shows a calm page and nothing of the model.
-    await page.getByTestId("share-enabled").uncheck();
-    await expect(page.getByTestId("share-state")).toHaveAttribute("data-state", "off");
+    await toggle(page, "uncheck");
     await v.reload();
     await expect(v.getByTestId("link-unavailable")).toContainText("This link is not available");
     await expect(v.getByText("Shop bot")).toHaveCount(0);
     expect((await v.request.get(url.replace("/m/", "/api/public/share/") + "/bundle")).status()).toBe(404);
 
     // On again, then replaced: the old URL stops working, the new one works.
-    await page.getByTestId("share-enabled").check();
-    await expect(page.getByTestId("share-state")).toHaveAttribute("data-state", "on");
+    await toggle(page, "check");
     await v.reload();
     await expect(v.getByTestId("shared-model-name")).toHaveText("Shop bot");
     await page.getByTestId("share-rotate").click();

@@ -53,11 +53,15 @@ function ShareLinkCard({ projectId, appOrigin, initial }: { projectId: string; a
   const [expiry, setExpiry] = useState(dateInputValue(initial.expiresAt));
 
   async function update(body: Record<string, unknown>, url = `/api/projects/${projectId}/share`, method = "PATCH") {
+    const before = share;
+    // The switch moves at once; it moves back if the server refuses.
+    if (typeof body.enabled === "boolean") setShare({ ...share, enabled: body.enabled });
     setBusy(true);
     setError(null);
     const r = await apiFetch<{ share: ShareLinkState }>(url, { method, body, networkErrorMessage: t("networkError") });
     setBusy(false);
     if (!r.ok) {
+      setShare(before);
       setError(Object.values(r.error.fields)[0] ?? r.error.message);
       return false;
     }
@@ -160,12 +164,17 @@ function EmbedCard({ projectId, projectName, appOrigin, initial }: { projectId: 
   const [previewKey, setPreviewKey] = useState(0);
 
   async function update(body: Record<string, unknown>) {
+    const before = embed;
+    // Switches move at once; they move back if the server refuses.
+    if (typeof body.enabled === "boolean") setEmbed({ ...embed, enabled: body.enabled });
+    if (typeof body.logInputs === "boolean") setEmbed({ ...embed, logInputs: body.logInputs });
     setBusy(true);
     setError(null);
     setSaved(false);
     const r = await apiFetch<{ embed: EmbedState }>(`/api/projects/${projectId}/embed`, { method: "PATCH", body, networkErrorMessage: t("networkError") });
     setBusy(false);
     if (!r.ok) {
+      setEmbed(before);
       setError(r.error);
       return false;
     }
