@@ -1,7 +1,7 @@
 import { BASE_URL } from "../playwright.config";
 import { expect, test } from "./fixtures";
 import { trainSampleIntentBot } from "./train-helper";
-import type { Browser, Page } from "@playwright/test";
+import { chromium, type Browser, type Page } from "@playwright/test";
 
 // Trains a real model in the browser first (WebAssembly backend, a few seconds to a minute here).
 test.setTimeout(300_000);
@@ -38,6 +38,7 @@ test("a share link works for an anonymous visitor; turned off or replaced, the o
 
   // A visitor with no account, in a fresh browser context.
   const visitor = await anonymousPage(browser);
+  let fresh = "";
   try {
     const v = visitor.page;
     await v.goto(url);
@@ -68,7 +69,7 @@ test("a share link works for an anonymous visitor; turned off or replaced, the o
     await page.getByTestId("share-rotate-confirm").click();
     await expect(page.getByRole("dialog")).toHaveCount(0);
     await expect(page.getByTestId("share-url")).not.toHaveValue(url);
-    const fresh = await page.getByTestId("share-url").inputValue();
+    fresh = await page.getByTestId("share-url").inputValue();
     await v.goto(url);
     await expect(v.getByTestId("link-unavailable")).toBeVisible();
     await v.goto(fresh);
@@ -76,6 +77,22 @@ test("a share link works for an anonymous visitor; turned off or replaced, the o
     await chat(v, "Do you deliver on weekends?");
   } finally {
     await visitor.context.close();
+  }
+
+  // A visitor whose browser has neither WebGPU nor WebGL (and no cross-origin isolation): the model
+  // runs on single-threaded WebAssembly.
+  const plain = await chromium.launch({
+    executablePath: test.info().project.use.launchOptions?.executablePath,
+    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-3d-apis", "--disable-webgl", "--disable-webgl2"],
+  });
+  try {
+    const p = await (await plain.newContext({ baseURL: BASE_URL, locale: "en-US" })).newPage();
+    await p.goto(fresh);
+    expect(await p.evaluate(() => crossOriginIsolated)).toBe(false);
+    await chat(p, "What time do you open?");
+    await expect(p.getByTestId("visitor-model")).toHaveAttribute("data-backend", "wasm");
+  } finally {
+    await plain.close();
   }
 });
 

@@ -16,19 +16,27 @@ export interface ModelRunnerOptions {
   getClient: () => Promise<TrainerClient>;
   /** Load as soon as the widget mounts; otherwise on the first prediction (or an explicit load()). */
   eager?: boolean;
+  /**
+   * The worker is the page's own (not the Playground's training worker): pick its backend before
+   * loading and report which one answers.
+   */
+  ownWorker?: boolean;
 }
 
 export type RunnerStatus = "idle" | "loading" | "ready" | "error";
 
 export interface ModelRunner {
   status: RunnerStatus;
+  /** The tfjs backend the page's own worker chose (ownWorker only), e.g. "wasm" without WebGPU/WebGL. */
+  backend: string | null;
   load: () => Promise<void>;
   /** One prediction (top 3), and how long the model took, in milliseconds. */
   predict: (input: string | RawImage) => Promise<{ prediction: ClassPrediction; latencyMs: number }>;
 }
 
-export function useModelRunner({ bundleUrl, kind, getClient, eager = false }: ModelRunnerOptions): ModelRunner {
+export function useModelRunner({ bundleUrl, kind, getClient, eager = false, ownWorker = false }: ModelRunnerOptions): ModelRunner {
   const [status, setStatus] = useState<RunnerStatus>(eager && bundleUrl ? "loading" : "idle");
+  const [backend, setBackend] = useState<string | null>(null);
   const loading = useRef<Promise<void> | null>(null);
 
   const load = useCallback(() => {
@@ -40,6 +48,7 @@ export function useModelRunner({ bundleUrl, kind, getClient, eager = false }: Mo
         if (!res.ok) throw new Error(`bundle ${res.status}`);
         const bundle = new Uint8Array(await res.arrayBuffer());
         const client = await getClient();
+        if (ownWorker) setBackend((await client.checkBackend()).backend);
         if (kind === "image") {
           const { readManifest } = await import("@/lib/ml/bundle");
           const backbone = readManifest(bundle).backbone;
@@ -57,7 +66,7 @@ export function useModelRunner({ bundleUrl, kind, getClient, eager = false }: Mo
       );
     }
     return loading.current;
-  }, [bundleUrl, kind, getClient]);
+  }, [bundleUrl, kind, getClient, ownWorker]);
 
   useEffect(() => {
     if (eager && bundleUrl) load().catch(() => undefined);
@@ -74,7 +83,7 @@ export function useModelRunner({ bundleUrl, kind, getClient, eager = false }: Mo
     [load, getClient],
   );
 
-  return { status, load, predict };
+  return { status, backend, load, predict };
 }
 
 /** A worker of the page's own, created on first use and terminated when the component unmounts. */

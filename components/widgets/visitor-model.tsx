@@ -30,7 +30,7 @@ export interface VisitorModelProps {
 export function VisitorModel({ model, channel, slug, bundleUrl, origin, welcome, accent, eager = true, onAnswer, sendRef, className }: VisitorModelProps) {
   const t = useTranslations("widgets");
   const getClient = useStandaloneClient();
-  const runner = useModelRunner({ bundleUrl, kind: model.kind, getClient, eager });
+  const runner = useModelRunner({ bundleUrl, kind: model.kind, getClient, eager, ownWorker: true });
 
   const report = useCallback(
     (answer: WidgetAnswer) => {
@@ -54,7 +54,7 @@ export function VisitorModel({ model, channel, slug, bundleUrl, origin, welcome,
   );
 
   return (
-    <div className={`flex min-h-0 flex-col gap-2 ${className ?? ""}`} data-testid="visitor-model">
+    <div className={`flex min-h-0 flex-col gap-2 ${className ?? ""}`} data-testid="visitor-model" data-backend={runner.backend ?? undefined}>
       {runner.status === "loading" ? (
         <p className="text-xs text-slate-500" data-testid="model-loading">
           {t("loading")}
