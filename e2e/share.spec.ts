@@ -83,7 +83,7 @@ test("a share link works for an anonymous visitor; turned off or replaced, the o
   // runs on single-threaded WebAssembly.
   const plain = await chromium.launch({
     executablePath: test.info().project.use.launchOptions?.executablePath,
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-3d-apis", "--disable-webgl", "--disable-webgl2"],
+    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-3d-apis", "--disable-gpu", "--disable-software-rasterizer"],
   });
   try {
     const p = await (await plain.newContext({ baseURL: BASE_URL, locale: "en-US" })).newPage();
