@@ -147,6 +147,11 @@ test("the embed answers on an allowed website, ignores foreign messages, and ref
     await shop.goto(`${SHOP}/iframe`);
     await expect(shop.frameLocator("#chat").getByTestId("embed-title")).toHaveText("Shop helper");
 
+    // Opened on its own (not in a frame), the widget shows nothing either.
+    await shop.goto(`${BASE_URL}/embed/${slug}?origin=${encodeURIComponent(SHOP)}`);
+    await expect(shop.getByTestId("link-unavailable")).toBeVisible();
+    await expect(shop.getByText("Shop helper")).toHaveCount(0);
+
     // A page on another origin that claims to be the shop: the browser refuses to frame the widget.
     const csp = (await shop.request.get(`${BASE_URL}/embed/${slug}?origin=${encodeURIComponent(SHOP)}`)).headers()["content-security-policy"];
     expect(csp).toBe(`frame-ancestors 'self' ${SHOP}`);

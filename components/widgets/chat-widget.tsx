@@ -55,6 +55,10 @@ export function ChatWidget({ runner, scene, replies, quickReplies = {}, threshol
   const [turns, setTurns] = useState<Turn[]>(() => (welcome ? [{ id: 0, from: "bot", text: welcome }] : []));
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState(false);
+  // Until the page's script runs, the form stays disabled: a plain HTML submit would put the
+  // visitor's text into a URL sent to the server.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   const nextId = useRef(1);
   const logRef = useRef<HTMLOListElement>(null);
   const accentStyle = accent ? { backgroundColor: accent } : undefined;
@@ -168,8 +172,16 @@ export function ChatWidget({ runner, scene, replies, quickReplies = {}, threshol
         <label htmlFor="message" className="sr-only">
           {t("message")}
         </label>
-        <input id="message" name="message" autoComplete="off" maxLength={2000} className="min-w-0 flex-1 rounded-lg border border-slate-300 px-3 py-2" placeholder={t("placeholder")} />
-        <Button type="submit" style={accentStyle}>
+        <input
+          id="message"
+          name="message"
+          autoComplete="off"
+          maxLength={2000}
+          disabled={!hydrated}
+          className="min-w-0 flex-1 rounded-lg border border-slate-300 px-3 py-2"
+          placeholder={t("placeholder")}
+        />
+        <Button type="submit" style={accentStyle} disabled={!hydrated}>
           {t("send")}
         </Button>
       </form>

@@ -15,7 +15,8 @@ export const metadata: Metadata = { robots: { index: false, follow: false } };
 /**
  * The chat widget inside the host page's iframe. The host page is named by ?origin= (embed.js sets
  * it) or by the Referer; when both are present they must agree, and the origin must be one the
- * owner allowed (or this studio, for the live preview). Otherwise nothing of the model is shown.
+ * owner allowed (or this studio, for the live preview), and the page must be loaded in a frame.
+ * Otherwise nothing of the model is shown.
  * proxy.ts sends `frame-ancestors 'self' <that origin>`, so the browser refuses any other parent.
  */
 export default async function EmbedPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -23,8 +24,11 @@ export default async function EmbedPage({ params, searchParams }: { params: Prom
   const param = typeof query.origin === "string" ? normaliseOrigin(query.origin) : null;
   const referer = refererOrigin(h);
   const parentOrigin = param ?? referer;
+  // Browsers say what a navigation is for: the widget is for frames, not for opening on its own.
+  const dest = h.get("sec-fetch-dest");
+  const framed = !dest || dest === "iframe";
   let embed: PublicEmbed | null = null;
-  if (parentOrigin && !(param && referer && param !== referer)) {
+  if (framed && parentOrigin && !(param && referer && param !== referer)) {
     try {
       embed = await getPublicEmbed(slug, parentOrigin, selfOriginFrom(h));
     } catch (e) {
