@@ -32,6 +32,8 @@ const nextConfig = {
       // multi-threaded. On every studio page, because client-side navigation keeps the document
       // (and its isolation) the user arrived with. Everything these pages load is same-origin.
       { source: "/((?!embed/).*)", headers: crossOriginIsolation },
+      // The widget loader is included by other sites, some of them cross-origin isolated too.
+      { source: "/embed.js", headers: [{ key: "Cross-Origin-Resource-Policy", value: "cross-origin" }] },
     ];
   },
 };

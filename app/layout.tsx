@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
 import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 import { SiteHeader } from "@/components/layout/site-header";
@@ -14,6 +15,16 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const locale = await getLocale();
   const t = await getTranslations("nav");
+  // The embed widget fills a third-party iframe: no studio header or page frame (proxy.ts marks it).
+  if ((await headers()).get("x-ams-surface") === "embed") {
+    return (
+      <html lang={locale}>
+        <body className="min-h-screen bg-white">
+          <NextIntlClientProvider>{children}</NextIntlClientProvider>
+        </body>
+      </html>
+    );
+  }
   return (
     <html lang={locale}>
       <body className="min-h-screen">

@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   bad_request: 400,
   validation: 422,
   conflict: 409,
+  gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -52,7 +52,9 @@ function validationError(issues: z.core.$ZodIssue[]): AppError {
   const fields: Record<string, string> = {};
   for (const issue of issues) {
     const path = issue.path.join(".") || "_";
-    if (!fields[path]) fields[path] = issue.message.startsWith("errors.") ? issue.message : "errors.invalidInput";
+    // Schemas name an i18n key as their message: "errors.x", or a feature's own "share.errors.x".
+    const isKey = issue.message.startsWith("errors.") || /^[a-zA-Z]+\.errors\.[a-zA-Z]+$/.test(issue.message);
+    if (!fields[path]) fields[path] = isKey ? issue.message : "errors.invalidInput";
   }
   const first = Object.values(fields)[0] ?? "errors.invalidInput";
   return new AppError("validation", first, { fields });

@@ -1,0 +1,274 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { POST as createProjectRoute } from "@/app/api/projects/route";
+import { PATCH as renameRoute } from "@/app/api/projects/[id]/route";
+import { POST as saveModelRoute } from "@/app/api/projects/[id]/models/route";
+import { POST as sampleDatasetRoute } from "@/app/api/projects/[id]/sample-dataset/route";
+import { GET as trainingDataRoute } from "@/app/api/projects/[id]/training-data/route";
+import { GET as getShareRoute, PATCH as patchShareRoute } from "@/app/api/projects/[id]/share/route";
+import { POST as rotateRoute } from "@/app/api/projects/[id]/share/rotate/route";
+import { GET as getEmbedRoute, PATCH as patchEmbedRoute } from "@/app/api/projects/[id]/embed/route";
+import { GET as publicShareRoute } from "@/app/api/public/share/[slug]/route";
+import { GET as publicShareBundleRoute } from "@/app/api/public/share/[slug]/bundle/route";
+import { GET as publicEmbedRoute } from "@/app/api/public/embed/[slug]/route";
+import { GET as publicEmbedBundleRoute } from "@/app/api/public/embed/[slug]/bundle/route";
+import { POST as eventsRoute } from "@/app/api/public/events/route";
+import { trainTextClassifier } from "@/lib/ml/text/train-text";
+import { normaliseOrigin } from "@/lib/schemas/sharing";
+import { db } from "@/lib/server/db";
+import { call, signUp } from "@/tests/route-helpers";
+
+let alice: { cookie: string; email: string };
+let bob: { cookie: string };
+let projectId: string;
+let bundle: Uint8Array;
+
+const SHOP = "https://shop.example";
+
+const share = (cookie: string, body?: unknown) =>
+  body === undefined
+    ? call(getShareRoute, { method: "GET", cookie, params: { id: projectId } })
+    : call(patchShareRoute, { method: "PATCH", body, cookie, params: { id: projectId } });
+const embed = (cookie: string, body?: unknown) =>
+  body === undefined
+    ? call(getEmbedRoute, { method: "GET", cookie, params: { id: projectId } })
+    : call(patchEmbedRoute, { method: "PATCH", body, cookie, params: { id: projectId } });
+const visitShare = (slug: string) => call(publicShareRoute, { method: "GET", params: { slug } });
+const visitEmbed = (slug: string, opts: { origin?: string; param?: string } = {}) =>
+  call(publicEmbedRoute, {
+    method: "GET",
+    params: { slug },
+    headers: opts.origin ? { origin: opts.origin } : {},
+    url: `http://localhost:3000/api/public/embed/${slug}${opts.param ? `?origin=${encodeURIComponent(opts.param)}` : ""}`,
+  });
+const sendEvent = (body: unknown, ip = "203.0.113.9") => call(eventsRoute, { body, headers: { "x-forwarded-for": ip } });
+
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+  alice = await signUp();
+  bob = await signUp();
+  const created = await call(createProjectRoute, {
+    body: { name: `Shop bot ${Math.random()}`, description: "Answers shop questions", scene: "intent-chatbot", modelType: "ngram-bag", interfaces: ["chat", "share", "embed"] },
+    cookie: alice.cookie,
+  });
+  projectId = created.json.project.id;
+  await call(sampleDatasetRoute, { cookie: alice.cookie, params: { id: projectId } });
+  const data = await call(trainingDataRoute, { method: "GET", cookie: alice.cookie, params: { id: projectId } });
+  const trained = await trainTextClassifier(
+    { texts: data.json.samples.map((s: { text: string }) => s.text), labels: data.json.samples.map((s: { label: string }) => s.label) },
+    { modelType: "ngram-bag", scene: "intent-chatbot", preset: "fast", seed: 7, datasetVersion: String(data.json.datasetVersion) },
+  );
+  bundle = trained.bundle;
+  const saved = await call(saveModelRoute, {
+    rawBody: new Blob([bundle as BlobPart]),
+    headers: { "content-type": "application/octet-stream" },
+    cookie: alice.cookie,
+    params: { id: projectId },
+  });
+  expect(saved.status).toBe(201);
+});
+
+describe("share link (owner)", () => {
+  it("is off until the owner turns it on; another user gets 404 for every share and embed route", async () => {
+    expect((await share(alice.cookie)).json.share).toEqual({ enabled: false, slug: null, expiresAt: null, rotatedAt: null, expired: false });
+    expect((await share(bob.cookie)).status).toBe(404);
+    expect((await share(bob.cookie, { enabled: true })).status).toBe(404);
+    expect((await call(rotateRoute, { method: "POST", cookie: bob.cookie, params: { id: projectId } })).status).toBe(404);
+    expect((await embed(bob.cookie)).status).toBe(404);
+    expect((await embed(bob.cookie, { enabled: true })).status).toBe(404);
+    expect((await call(getShareRoute, { method: "GET", params: { id: projectId } })).status).toBe(401);
+    expect(await db.shareLink.count({ where: { projectId } })).toBe(0);
+  });
+
+  it("enabled: a visitor without an account gets only what the page needs, and the same bundle", async () => {
+    const on = await share(alice.cookie, { enabled: true });
+    expect(on.status).toBe(200);
+    const slug = on.json.share.slug as string;
+    expect(slug).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const visit = await visitShare(slug);
+    expect(visit.status).toBe(200);
+    const model = visit.json.model;
+    expect(model).toMatchObject({ description: "Answers shop questions", scene: "intent-chatbot", kind: "text", widgets: ["chat"], version: 1, threshold: 0.5 });
+    expect(model.name).toMatch(/^Shop bot/);
+    expect(Object.keys(model.replies).length).toBeGreaterThan(3);
+    // Nothing about the owner or internal ids.
+    expect(Object.keys(model).sort()).toEqual(["description", "kind", "logInputs", "name", "quickReplies", "replies", "scene", "threshold", "version", "widgets"]);
+    const text = JSON.stringify(visit.json);
+    expect(text).not.toContain(alice.email);
+    expect(text).not.toContain(projectId);
+    const back = await call(publicShareBundleRoute, { method: "GET", params: { slug } });
+    expect(back.status).toBe(200);
+    expect(back.res.headers.get("cache-control")).toBe("no-store");
+    expect(Buffer.from(await back.res.arrayBuffer()).equals(Buffer.from(bundle))).toBe(true);
+  });
+
+  it("disabled: the link and its bundle answer 404; enabling again brings the same link back", async () => {
+    const slug = (await share(alice.cookie)).json.share.slug;
+    await share(alice.cookie, { enabled: false });
+    const off = await visitShare(slug);
+    expect(off.status).toBe(404);
+    expect(off.json.error.message).toBe("This link does not work: it was turned off, replaced by a new one, or never existed.");
+    expect(JSON.stringify(off.json)).not.toMatch(/Shop bot/);
+    expect((await call(publicShareBundleRoute, { method: "GET", params: { slug } })).status).toBe(404);
+    await share(alice.cookie, { enabled: true });
+    expect((await visitShare(slug)).status).toBe(200);
+  });
+
+  it("rotating gives a new unguessable slug and the old one stops working at once", async () => {
+    const old = (await share(alice.cookie)).json.share.slug;
+    const rotated = await call(rotateRoute, { method: "POST", cookie: alice.cookie, params: { id: projectId } });
+    expect(rotated.status).toBe(200);
+    const fresh = rotated.json.share.slug;
+    expect(fresh).not.toBe(old);
+    expect(rotated.json.share).toMatchObject({ enabled: true, rotatedAt: expect.any(String) });
+    expect((await visitShare(old)).status).toBe(404);
+    expect((await call(publicShareBundleRoute, { method: "GET", params: { slug: old } })).status).toBe(404);
+    expect((await visitShare(fresh)).status).toBe(200);
+  });
+
+  it("expiry: a date in the past is refused; once the date passes the link answers 410 Gone", async () => {
+    const past = await share(alice.cookie, { expiresAt: new Date(Date.now() - 60_000).toISOString() });
+    expect(past.status).toBe(422);
+    expect(past.json.error.fields.expiresAt).toBe("The expiry date must be in the future.");
+    expect((await share(alice.cookie, { expiresAt: "next tuesday" })).status).toBe(422);
+    const future = await share(alice.cookie, { expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+    expect(future.json.share.expired).toBe(false);
+    const slug = future.json.share.slug;
+    expect((await visitShare(slug)).status).toBe(200);
+    await db.shareLink.update({ where: { projectId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const gone = await visitShare(slug);
+    expect(gone.status).toBe(410);
+    expect(gone.json.error.message).toBe("This link has expired. Ask the person who shared it for a new one.");
+    expect((await call(publicShareBundleRoute, { method: "GET", params: { slug } })).status).toBe(410);
+    expect((await share(alice.cookie)).json.share.expired).toBe(true);
+    const cleared = await share(alice.cookie, { expiresAt: null });
+    expect(cleared.json.share).toMatchObject({ expiresAt: null, expired: false });
+    expect((await visitShare(slug)).status).toBe(200);
+  });
+
+  it("unknown or malformed slugs are 404", async () => {
+    expect((await visitShare("AAAAAAAAAAAAAAAAAAAAAA")).status).toBe(404);
+    expect((await visitShare("../../etc")).status).toBe(404);
+  });
+});
+
+describe("embed settings (owner)", () => {
+  it("origins must be exact scheme://host[:port]; they are normalised and de-duplicated", async () => {
+    expect(normaliseOrigin("HTTPS://Shop.Example:443/")).toBe(SHOP);
+    expect(normaliseOrigin("http://127.0.0.1:3411")).toBe("http://127.0.0.1:3411");
+    for (const bad of ["https://*.shop.example", "*", "https://shop.example/page", "ftp://shop.example", "shop.example", "https://shop.example?x=1", "https://user@shop.example", "javascript:alert(1)"]) {
+      expect(normaliseOrigin(bad), bad).toBeNull();
+      const r = await embed(alice.cookie, { allowedOrigins: [bad] });
+      expect(r.status, bad).toBe(422);
+      expect(r.json.error.message).toBe("Enter an exact origin such as https://shop.example (scheme, host and optional port; no path, no wildcard).");
+    }
+    const ok = await embed(alice.cookie, { enabled: true, allowedOrigins: ["HTTPS://Shop.Example:443/", SHOP, "http://localhost:8080"] });
+    expect(ok.status).toBe(200);
+    expect(ok.json.embed.allowedOrigins).toEqual([SHOP, "http://localhost:8080"]);
+    expect(ok.json.embed.slug).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(ok.json.embed.slug).not.toBe((await share(alice.cookie)).json.share.slug);
+  });
+
+  it("theme fields are validated; the rest of the theme is kept on a partial update", async () => {
+    for (const theme of [{ color: "red" }, { color: "#12345" }, { position: "top-left" }, { language: "fr" }, { avatar: "<b>" }, { avatar: "too long" }, { title: "x".repeat(61) }]) {
+      expect((await embed(alice.cookie, { theme })).status, JSON.stringify(theme)).toBe(422);
+    }
+    const r = await embed(alice.cookie, { theme: { title: "Ask us", welcome: "Hi! How can I help?", color: "#AA3300", position: "bottom-left", language: "zh-CN", avatar: "🤖" } });
+    expect(r.json.embed.theme).toEqual({ title: "Ask us", welcome: "Hi! How can I help?", color: "#aa3300", position: "bottom-left", language: "zh-CN", avatar: "🤖" });
+    const partial = await embed(alice.cookie, { theme: { language: "en" }, logInputs: false });
+    expect(partial.json.embed.theme).toMatchObject({ title: "Ask us", color: "#aa3300", language: "en" });
+  });
+});
+
+describe("embed (visitor side)", () => {
+  let slug: string;
+  beforeAll(async () => {
+    slug = (await embed(alice.cookie, { enabled: true, allowedOrigins: [SHOP] })).json.embed.slug;
+  });
+
+  it("an allowed page gets theme and model info with CORS for its exact origin", async () => {
+    const r = await visitEmbed(slug, { origin: SHOP });
+    expect(r.status).toBe(200);
+    expect(r.res.headers.get("access-control-allow-origin")).toBe(SHOP);
+    expect(r.json.embed.theme).toMatchObject({ title: "Ask us", color: "#aa3300", avatar: "🤖" });
+    expect(r.json.embed.model.version).toBe(1);
+    expect(JSON.stringify(r.json)).not.toContain(alice.email);
+  });
+
+  it("a page on another origin learns nothing: 403, no CORS header, no name, no bundle", async () => {
+    for (const origin of ["https://evil.example", "https://shop.example.evil.example", "http://shop.example"]) {
+      const r = await visitEmbed(slug, { origin });
+      expect(r.status, origin).toBe(403);
+      expect(r.res.headers.get("access-control-allow-origin")).toBeNull();
+      expect(JSON.stringify(r.json)).not.toMatch(/Shop bot|Ask us/);
+    }
+    // The iframe names its parent page; an unlisted one gets no bundle either.
+    const bundleFor = (param: string) =>
+      call(publicEmbedBundleRoute, { method: "GET", params: { slug }, url: `http://localhost:3000/api/public/embed/${slug}/bundle?origin=${encodeURIComponent(param)}` });
+    expect((await bundleFor("https://evil.example")).status).toBe(403);
+    const allowed = await bundleFor(SHOP);
+    expect(allowed.status).toBe(200);
+    expect(Buffer.from(await allowed.res.arrayBuffer()).equals(Buffer.from(bundle))).toBe(true);
+    // The studio's own origin (live preview) is always allowed.
+    expect((await visitEmbed(slug, { param: "http://localhost:3000" })).status).toBe(200);
+    expect((await visitEmbed(slug, {})).status).toBe(403);
+  });
+
+  it("removing the origin or turning the embed off refuses at once; share and embed slugs are independent", async () => {
+    await embed(alice.cookie, { allowedOrigins: [] });
+    expect((await visitEmbed(slug, { origin: SHOP })).status).toBe(403);
+    await embed(alice.cookie, { allowedOrigins: [SHOP], enabled: false });
+    expect((await visitEmbed(slug, { origin: SHOP })).status).toBe(404);
+    await embed(alice.cookie, { enabled: true });
+    await call(rotateRoute, { method: "POST", cookie: alice.cookie, params: { id: projectId } });
+    expect((await visitEmbed(slug, { origin: SHOP })).status).toBe(200);
+  });
+
+  it("a renamed project shows its new name to visitors", async () => {
+    const name = `Renamed ${Math.random()}`;
+    await call(renameRoute, { method: "PATCH", body: { name }, cookie: alice.cookie, params: { id: projectId } });
+    const shareSlug = (await share(alice.cookie)).json.share.slug;
+    expect((await visitShare(shareSlug)).json.model.name).toBe(name);
+  });
+});
+
+describe("visitor events", () => {
+  it("records label, confidence, latency and fallback; the text only when the owner turned logging on", async () => {
+    const shareSlug = (await share(alice.cookie)).json.share.slug;
+    const base = { channel: "share", slug: shareSlug, label: "opening_hours", confidence: 0.91, latencyMs: 12.5, fallback: false, input: "when do you open?" };
+    await embed(alice.cookie, { logInputs: false });
+    expect((await sendEvent(base)).status).toBe(202);
+    await embed(alice.cookie, { logInputs: true });
+    expect((await sendEvent({ ...base, input: "second question" })).status).toBe(202);
+    const events = await db.predictionEvent.findMany({ where: { projectId, channel: "share" }, orderBy: { createdAt: "asc" } });
+    expect(events.map((e) => [e.label, e.confidence, e.latencyMs, e.fallback, e.input])).toEqual([
+      ["opening_hours", 0.91, 12.5, false, null],
+      ["opening_hours", 0.91, 12.5, false, "second question"],
+    ]);
+    expect(events[0].modelVersionId).toBeTruthy();
+  });
+
+  it("embed events need an allowed origin; dead share links record nothing; bad input is 422", async () => {
+    const embedSlug = (await embed(alice.cookie)).json.embed.slug;
+    const ev = { channel: "embed", slug: embedSlug, label: null, confidence: 0.2, latencyMs: 5, fallback: true };
+    expect((await sendEvent({ ...ev, origin: "https://evil.example" })).status).toBe(403);
+    expect((await sendEvent({ ...ev, origin: SHOP })).status).toBe(202);
+    expect((await sendEvent({ channel: "share", slug: "AAAAAAAAAAAAAAAAAAAAAA", label: "x", confidence: 1, latencyMs: 1, fallback: false })).status).toBe(404);
+    expect((await sendEvent({ ...ev, origin: SHOP, channel: "api" })).status).toBe(422);
+    expect((await sendEvent({ ...ev, origin: SHOP, confidence: 7 })).status).toBe(422);
+    expect(await db.predictionEvent.count({ where: { projectId, channel: "embed" } })).toBe(1);
+  });
+
+  it("is rate-limited per IP with Retry-After", async () => {
+    const shareSlug = (await share(alice.cookie)).json.share.slug;
+    const ev = { channel: "share", slug: shareSlug, label: "x", confidence: 0.5, latencyMs: 1, fallback: false };
+    const ip = `198.51.100.${Math.floor(Math.random() * 200)}`;
+    let last = 0;
+    for (let i = 0; i < 121; i++) last = (await sendEvent(ev, ip)).status;
+    expect(last).toBe(429);
+    const limited = await sendEvent(ev, ip);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await sendEvent(ev, "192.0.2.77")).status).toBe(202);
+  });
+});

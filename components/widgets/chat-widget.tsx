@@ -1,0 +1,190 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useEffect, useRef, useState, type FormEvent, type MutableRefObject } from "react";
+import { Button } from "@/components/ui/button";
+import type { ClassPrediction } from "@/lib/ml/types";
+import { ConfidenceBars } from "./confidence-bars";
+import type { ModelRunner } from "./use-model-runner";
+
+/** One answer, as the widget showed it; the share page and the embed report it (see visitor-model). */
+export interface WidgetAnswer {
+  input: string;
+  text: string;
+  label: string | null;
+  confidence: number | null;
+  fallback: boolean;
+  latencyMs: number;
+}
+
+interface Turn {
+  id: number;
+  from: "user" | "bot";
+  text: string;
+  prediction?: ClassPrediction;
+  /** Fallback: the likely intents, as buttons. */
+  suggestions?: string[];
+  /** Quick replies the owner set for the answered intent: texts the visitor can send with one click. */
+  quickReplies?: string[];
+}
+
+export interface ChatWidgetProps {
+  runner: ModelRunner;
+  scene: string;
+  replies: Record<string, string>;
+  quickReplies?: Record<string, string[]>;
+  threshold: number;
+  /** A first bot message (the embed's welcome). */
+  welcome?: string;
+  /** Colour of the visitor's bubbles and the send button (#rrggbb); the studio's brand colour by default. */
+  accent?: string;
+  onAnswer?: (answer: WidgetAnswer) => void;
+  /** Lets the host (embed.js `send`) type a message into the chat. */
+  sendRef?: MutableRefObject<((text: string) => void) | null>;
+  className?: string;
+}
+
+/**
+ * The chat: the visitor types, the model answers in this browser. The intent chatbot answers with
+ * the intent's reply (and its quick replies), or below the threshold with a fallback offering the
+ * likely intents as buttons; other text scenes answer with the label and confidence. Everything the
+ * model or the visitor wrote is rendered as text, never HTML.
+ */
+export function ChatWidget({ runner, scene, replies, quickReplies = {}, threshold, welcome, accent, onAnswer, sendRef, className = "" }: ChatWidgetProps) {
+  const t = useTranslations("widgets");
+  const [turns, setTurns] = useState<Turn[]>(() => (welcome ? [{ id: 0, from: "bot", text: welcome }] : []));
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState(false);
+  // Until the page's script runs, the form stays disabled: a plain HTML submit would put the
+  // visitor's text into a URL sent to the server.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  const nextId = useRef(1);
+  const logRef = useRef<HTMLOListElement>(null);
+  const accentStyle = accent ? { backgroundColor: accent } : undefined;
+
+  useEffect(() => {
+    const log = logRef.current;
+    if (log) log.scrollTop = log.scrollHeight;
+  }, [turns]);
+
+  function replyFor(label: string) {
+    return replies[label] ?? t("noReply", { intent: label });
+  }
+
+  async function ask(text: string) {
+    const trimmed = text.trim().slice(0, 2000);
+    if (!trimmed) return;
+    setTurns((cur) => [...cur, { id: nextId.current++, from: "user", text: trimmed }]);
+    setBusy(true);
+    try {
+      const { prediction, latencyMs } = await runner.predict(trimmed);
+      setFailed(false);
+      let reply: Turn;
+      let fallback = false;
+      if (scene === "intent-chatbot") {
+        if (prediction.confidence < threshold) {
+          fallback = true;
+          reply = { id: nextId.current++, from: "bot", text: t("fallback"), prediction, suggestions: prediction.topK.slice(0, 2).map((p) => p.label) };
+        } else {
+          const quick = quickReplies[prediction.label]?.filter((q) => q.trim());
+          reply = { id: nextId.current++, from: "bot", text: replyFor(prediction.label), prediction, quickReplies: quick?.length ? quick : undefined };
+        }
+      } else {
+        reply = { id: nextId.current++, from: "bot", text: t("classified", { label: prediction.label, confidence: Math.round(prediction.confidence * 100) }), prediction };
+      }
+      setTurns((cur) => [...cur, reply]);
+      onAnswer?.({ input: trimmed, text: reply.text, label: fallback ? null : prediction.label, confidence: prediction.confidence, fallback, latencyMs });
+    } catch {
+      setFailed(true);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  // The latest ask() for the host; assigned after render so it sees current state.
+  useEffect(() => {
+    if (!sendRef) return;
+    sendRef.current = (text: string) => void ask(text);
+    return () => {
+      sendRef.current = null;
+    };
+  });
+
+  /** A fallback button: the visitor says which intent they meant, and gets its reply. */
+  function chooseIntent(label: string) {
+    setTurns((cur) => [...cur, { id: nextId.current++, from: "user", text: label }, { id: nextId.current++, from: "bot", text: replyFor(label) }]);
+  }
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const text = String(new FormData(form).get("message") ?? "");
+    form.reset();
+    await ask(text);
+  }
+
+  return (
+    <div className={`flex min-h-0 flex-col gap-3 ${className}`} data-testid="chat-widget" data-status={runner.status}>
+      <ol ref={logRef} className="min-h-48 flex-1 space-y-3 overflow-y-auto rounded-2xl border border-slate-200 bg-white p-4" aria-live="polite" data-testid="chat-log">
+        {turns.length === 0 ? <li className="text-sm text-slate-500">{t("empty")}</li> : null}
+        {turns.map((turn) => (
+          <li key={turn.id} className={`flex ${turn.from === "user" ? "justify-end" : "justify-start"}`} data-testid={`turn-${turn.from}`}>
+            <div
+              className={`max-w-[85%] rounded-2xl px-3 py-2 text-sm ${turn.from === "user" ? "bg-brand-600 text-white" : "bg-slate-100 text-slate-900"}`}
+              style={turn.from === "user" ? accentStyle : undefined}
+            >
+              <p className="whitespace-pre-wrap break-words">{turn.text}</p>
+              {turn.suggestions?.length ? (
+                <div className="mt-2 flex flex-wrap gap-1">
+                  {turn.suggestions.map((s) => (
+                    <Button key={s} size="sm" variant="secondary" onClick={() => chooseIntent(s)} data-testid="suggestion">
+                      {s}
+                    </Button>
+                  ))}
+                </div>
+              ) : null}
+              {turn.quickReplies?.length ? (
+                <div className="mt-2 flex flex-wrap gap-1">
+                  {turn.quickReplies.map((q) => (
+                    <Button key={q} size="sm" variant="secondary" onClick={() => void ask(q)} data-testid="quick-reply">
+                      {q}
+                    </Button>
+                  ))}
+                </div>
+              ) : null}
+              {turn.prediction && turn.from === "bot" ? <ConfidenceBars prediction={turn.prediction} /> : null}
+            </div>
+          </li>
+        ))}
+        {busy ? (
+          <li className="text-sm text-slate-500" data-testid="chat-thinking">
+            {runner.status === "loading" ? t("loading") : t("thinking")}
+          </li>
+        ) : null}
+      </ol>
+      {failed ? (
+        <p role="alert" className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800">
+          {t("loadFailed")}
+        </p>
+      ) : null}
+      <form onSubmit={onSubmit} className="flex gap-2">
+        <label htmlFor="message" className="sr-only">
+          {t("message")}
+        </label>
+        <input
+          id="message"
+          name="message"
+          autoComplete="off"
+          maxLength={2000}
+          disabled={!hydrated}
+          className="min-w-0 flex-1 rounded-lg border border-slate-300 px-3 py-2"
+          placeholder={t("placeholder")}
+        />
+        <Button type="submit" style={accentStyle} disabled={!hydrated}>
+          {t("send")}
+        </Button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { ClassPrediction, RawImage } from "@/lib/ml/types";
+import type { TrainerClient } from "@/lib/ml/worker/client";
+
+/**
+ * Where a widget's model comes from: the bundle's URL and the worker that runs it. The Playground
+ * passes the project's training worker; the share page and the embed create their own
+ * (useStandaloneClient). The worker picks WebGPU → WebGL → WASM (single-threaded unless the page
+ * is cross-origin isolated) → CPU, so a visitor's browser without WebGPU still answers.
+ */
+export interface ModelRunnerOptions {
+  bundleUrl: string | null;
+  kind: "text" | "image";
+  getClient: () => Promise<TrainerClient>;
+  /** Load as soon as the widget mounts; otherwise on the first prediction (or an explicit load()). */
+  eager?: boolean;
+  /**
+   * The worker is the page's own (not the Playground's training worker): pick its backend before
+   * loading and report which one answers.
+   */
+  ownWorker?: boolean;
+}
+
+export type RunnerStatus = "idle" | "loading" | "ready" | "error";
+
+export interface ModelRunner {
+  status: RunnerStatus;
+  /** The tfjs backend the page's own worker chose (ownWorker only), e.g. "wasm" without WebGPU/WebGL. */
+  backend: string | null;
+  load: () => Promise<void>;
+  /** One prediction (top 3), and how long the model took, in milliseconds. */
+  predict: (input: string | RawImage) => Promise<{ prediction: ClassPrediction; latencyMs: number }>;
+}
+
+export function useModelRunner({ bundleUrl, kind, getClient, eager = false, ownWorker = false }: ModelRunnerOptions): ModelRunner {
+  const [status, setStatus] = useState<RunnerStatus>(eager && bundleUrl ? "loading" : "idle");
+  const [backend, setBackend] = useState<string | null>(null);
+  const loading = useRef<Promise<void> | null>(null);
+
+  const load = useCallback(() => {
+    if (!bundleUrl) return Promise.reject(new Error("no model"));
+    if (!loading.current) {
+      setStatus("loading");
+      const run = (async () => {
+        const res = await fetch(bundleUrl, { credentials: "same-origin" });
+        if (!res.ok) throw new Error(`bundle ${res.status}`);
+        const bundle = new Uint8Array(await res.arrayBuffer());
+        const client = await getClient();
+        if (ownWorker) setBackend((await client.checkBackend()).backend);
+        if (kind === "image") {
+          const { readManifest } = await import("@/lib/ml/bundle");
+          const backbone = readManifest(bundle).backbone;
+          if (backbone) await client.loadBackbone(backbone.id);
+        }
+        await client.loadModel(bundle);
+      })();
+      loading.current = run;
+      run.then(
+        () => setStatus("ready"),
+        () => {
+          loading.current = null; // a later attempt may succeed (e.g. after a network hiccup)
+          setStatus("error");
+        },
+      );
+    }
+    return loading.current;
+  }, [bundleUrl, kind, getClient, ownWorker]);
+
+  useEffect(() => {
+    if (eager && bundleUrl) load().catch(() => undefined);
+  }, [eager, bundleUrl, load]);
+
+  const predict = useCallback(
+    async (input: string | RawImage) => {
+      await load();
+      const client = await getClient();
+      const started = performance.now();
+      const [prediction] = (await client.predict([input], { topK: 3 })) as ClassPrediction[];
+      return { prediction, latencyMs: performance.now() - started };
+    },
+    [load, getClient],
+  );
+
+  return { status, backend, load, predict };
+}
+
+/** A worker of the page's own, created on first use and terminated when the component unmounts. */
+export function useStandaloneClient(): () => Promise<TrainerClient> {
+  const ref = useRef<TrainerClient | null>(null);
+  useEffect(
+    () => () => {
+      ref.current?.dispose();
+      ref.current = null;
+    },
+    [],
+  );
+  return useCallback(async () => {
+    if (!ref.current) {
+      const { TrainerClient } = await import("@/lib/ml/worker/client");
+      ref.current = new TrainerClient();
+    }
+    return ref.current;
+  }, []);
+}

@@ -1,0 +1,89 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useCallback, type MutableRefObject } from "react";
+import type { PublicModel } from "@/lib/server/sharing";
+import { ChatWidget, type WidgetAnswer } from "./chat-widget";
+import { ImageWidget } from "./image-widget";
+import { useModelRunner, useStandaloneClient } from "./use-model-runner";
+
+export interface VisitorModelProps {
+  model: PublicModel;
+  channel: "share" | "embed";
+  slug: string;
+  bundleUrl: string;
+  /** Embed: the page the widget sits on, sent with usage events (the server checks it). */
+  origin?: string;
+  welcome?: string;
+  accent?: string;
+  eager?: boolean;
+  onAnswer?: (answer: WidgetAnswer) => void;
+  sendRef?: MutableRefObject<((text: string) => void) | null>;
+  className?: string;
+}
+
+/**
+ * The model for a visitor (share page, embed): runs in a worker of this page, answers at once, and
+ * then reports the answer for the owner's monitoring without waiting for it. The visitor's text is
+ * sent only when the owner turned logging on.
+ */
+export function VisitorModel({ model, channel, slug, bundleUrl, origin, welcome, accent, eager = true, onAnswer, sendRef, className }: VisitorModelProps) {
+  const t = useTranslations("widgets");
+  const getClient = useStandaloneClient();
+  const runner = useModelRunner({ bundleUrl, kind: model.kind, getClient, eager, ownWorker: true });
+
+  const report = useCallback(
+    (answer: WidgetAnswer) => {
+      onAnswer?.(answer);
+      const event = {
+        channel,
+        slug,
+        origin,
+        label: answer.label,
+        confidence: answer.confidence,
+        latencyMs: Math.round(answer.latencyMs * 10) / 10,
+        fallback: answer.fallback,
+        ...(model.logInputs && answer.input ? { input: answer.input } : {}),
+      };
+      // Fire and forget: the answer is already on screen; a failed report changes nothing for the visitor.
+      fetch("/api/public/events", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event), keepalive: true, credentials: "omit" }).catch(
+        () => undefined,
+      );
+    },
+    [channel, slug, origin, model.logInputs, onAnswer],
+  );
+
+  return (
+    <div className={`flex min-h-0 flex-col gap-2 ${className ?? ""}`} data-testid="visitor-model" data-backend={runner.backend ?? undefined}>
+      {runner.status === "loading" ? (
+        <p className="text-xs text-slate-500" data-testid="model-loading">
+          {t("loading")}
+        </p>
+      ) : null}
+      {runner.status === "error" ? (
+        <p role="alert" className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800">
+          {t("loadFailed")}
+        </p>
+      ) : null}
+      {model.kind === "image" ? (
+        <ImageWidget runner={runner} onAnswer={report} />
+      ) : (
+        <ChatWidget
+          runner={runner}
+          scene={model.scene}
+          replies={model.replies}
+          quickReplies={model.widgets.includes("quick-replies") ? model.quickReplies : {}}
+          threshold={model.threshold}
+          welcome={welcome}
+          accent={accent}
+          onAnswer={report}
+          sendRef={sendRef}
+          className="flex-1"
+        />
+      )}
+      <p className="text-xs text-slate-500" data-testid="privacy-note">
+        {model.logInputs ? t("runsHereLogged") : t("runsHerePrivate")}
+      </p>
+    </div>
+  );
+}
