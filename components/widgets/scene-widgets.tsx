@@ -8,8 +8,9 @@
 import { useTranslations } from "next-intl";
 import { useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import type { EntityPrediction, Recommendation, RetrievalPrediction, TagPrediction } from "@/lib/ml/types";
+import type { EntityPrediction, RawImage, Recommendation, RetrievalPrediction, TagPrediction } from "@/lib/ml/types";
 import type { PredictorInput } from "@/lib/ml/predictor";
+import type { ModelRunner } from "./use-model-runner";
 
 export type PredictFn = (inputs: PredictorInput[], options?: { topK?: number }) => Promise<unknown[]>;
 
@@ -294,4 +295,70 @@ export function TagList({ prediction }: { prediction: TagPrediction }) {
       </ul>
     </div>
   );
+}
+
+
+async function imageFromFile(file: Blob, size = 224): Promise<RawImage> {
+  const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  try {
+    const canvas = new OffscreenCanvas(size, size);
+    const side = Math.min(bitmap.width, bitmap.height);
+    canvas.getContext("2d")!.drawImage(bitmap, (bitmap.width - side) / 2, (bitmap.height - side) / 2, side, side, 0, 0, size, size);
+    return { width: size, height: size, channels: 4, data: canvas.getContext("2d")!.getImageData(0, 0, size, size).data };
+  } finally {
+    bitmap.close();
+  }
+}
+
+/** Picture drop → every tag above its threshold. */
+export function TagWidget({ predict }: { predict: PredictFn }) {
+  const t = useTranslations("widgets");
+  const [tagged, setTagged] = useState<{ url: string; prediction: TagPrediction } | null>(null);
+  return (
+    <div className="space-y-3" data-testid="tag-widget">
+      <label className="block cursor-pointer rounded-2xl border-2 border-dashed border-slate-300 bg-white p-6 text-center text-sm">
+        {t("pickPicture")}
+        <input
+          type="file"
+          accept="image/jpeg,image/png,image/webp"
+          className="sr-only"
+          data-testid="playground-image"
+          onChange={async (e) => {
+            const file = e.target.files?.[0];
+            if (!file) return;
+            const [prediction] = (await predict([await imageFromFile(file)])) as TagPrediction[];
+            setTagged({ url: URL.createObjectURL(file), prediction });
+          }}
+        />
+      </label>
+      {tagged ? (
+        <div className="flex gap-4 rounded-xl border border-slate-200 bg-white p-4">
+          {/* eslint-disable-next-line @next/next/no-img-element */}
+          <img src={tagged.url} alt="" className="h-32 w-32 rounded object-cover" />
+          <div className="flex-1">
+            <TagList prediction={tagged.prediction} />
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** The widget of a scene in SCENE_WIDGET_SCENES, run by a ModelRunner (Playground, share page, embed). */
+export function SceneWidget({ scene, runner }: { scene: string; runner: ModelRunner }) {
+  const m = runner.manifest;
+  const predict: PredictFn = runner.predictMany;
+  switch (scene) {
+    case "faq-retrieval":
+      return <FaqChat predict={predict} />;
+    case "entity-extraction":
+      return <EntityWidget predict={predict} types={m ? [...new Set(m.labels.map((l) => l.replace(/^[BI]-/, "")).filter((l) => l !== "O"))] : []} />;
+    case "recommendation":
+      // Needs the model's user and item lists: shown once the bundle is loaded.
+      return m?.payload?.kind === "ranking" ? <RecommendWidget predict={predict} users={m.payload.users} items={m.payload.items} /> : null;
+    case "image-tagging":
+      return <TagWidget predict={predict} />;
+    default:
+      return null;
+  }
 }

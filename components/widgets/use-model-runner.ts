@@ -1,6 +1,8 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { BundleManifest } from "@/lib/ml/bundle";
+import type { PredictorInput } from "@/lib/ml/predictor";
 import type { ClassPrediction, RawImage } from "@/lib/ml/types";
 import type { TrainerClient } from "@/lib/ml/worker/client";
 
@@ -29,14 +31,19 @@ export interface ModelRunner {
   status: RunnerStatus;
   /** The tfjs backend the page's own worker chose (ownWorker only), e.g. "wasm" without WebGPU/WebGL. */
   backend: string | null;
+  /** The loaded bundle's manifest (labels, payload), once ready. */
+  manifest: BundleManifest | null;
   load: () => Promise<void>;
   /** One prediction (top 3), and how long the model took, in milliseconds. */
   predict: (input: string | RawImage) => Promise<{ prediction: ClassPrediction; latencyMs: number }>;
+  /** Raw predictions of any model kind (FAQ answers, entities, recommendations, tags). */
+  predictMany: (inputs: PredictorInput[], options?: { topK?: number }) => Promise<unknown[]>;
 }
 
 export function useModelRunner({ bundleUrl, kind, getClient, eager = false, ownWorker = false }: ModelRunnerOptions): ModelRunner {
   const [status, setStatus] = useState<RunnerStatus>(eager && bundleUrl ? "loading" : "idle");
   const [backend, setBackend] = useState<string | null>(null);
+  const [manifest, setManifest] = useState<BundleManifest | null>(null);
   const loading = useRef<Promise<void> | null>(null);
 
   const load = useCallback(() => {
@@ -54,7 +61,7 @@ export function useModelRunner({ bundleUrl, kind, getClient, eager = false, ownW
           const backbone = readManifest(bundle).backbone;
           if (backbone) await client.loadBackbone(backbone.id);
         }
-        await client.loadModel(bundle);
+        setManifest(await client.loadModel(bundle));
       })();
       loading.current = run;
       run.then(
@@ -83,7 +90,15 @@ export function useModelRunner({ bundleUrl, kind, getClient, eager = false, ownW
     [load, getClient],
   );
 
-  return { status, backend, load, predict };
+  const predictMany = useCallback(
+    async (inputs: PredictorInput[], options: { topK?: number } = {}) => {
+      await load();
+      return (await (await getClient()).predict(inputs, options)) as unknown[];
+    },
+    [load, getClient],
+  );
+
+  return { status, backend, manifest, load, predict, predictMany };
 }
 
 /** A worker of the page's own, created on first use and terminated when the component unmounts. */

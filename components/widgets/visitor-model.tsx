@@ -5,6 +5,8 @@ import { useCallback, type MutableRefObject } from "react";
 import type { PublicModel } from "@/lib/server/sharing";
 import { ChatWidget, type WidgetAnswer } from "./chat-widget";
 import { ImageWidget } from "./image-widget";
+import { SCENE_WIDGET_SCENES } from "@/lib/workspace/scene-widgets";
+import { SceneWidget } from "./scene-widgets";
 import { useModelRunner, useStandaloneClient } from "./use-model-runner";
 
 export interface VisitorModelProps {
@@ -65,7 +67,9 @@ export function VisitorModel({ model, channel, slug, bundleUrl, origin, welcome,
           {t("loadFailed")}
         </p>
       ) : null}
-      {model.kind === "image" ? (
+      {SCENE_WIDGET_SCENES.has(model.scene) ? (
+        <SceneWidget scene={model.scene} runner={runner} />
+      ) : model.kind === "image" ? (
         <ImageWidget runner={runner} onAnswer={report} />
       ) : (
         <ChatWidget
