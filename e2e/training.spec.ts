@@ -180,4 +180,25 @@ test("the trained intent bot answers in the Playground, in the browser, with a f
   const intent = await suggestion.innerText();
   await suggestion.click();
   await expect(page.getByTestId("turn-bot").last()).toHaveText(replies[intent]);
+
+  // The owner edits the reply of the intent that answered the first question, adds quick-reply
+  // buttons, and saves them for the share page and widget.
+  const firstIntent = Object.entries(replies).find(([, text]) => text === answer)![0];
+  const settings = page.getByTestId("bot-settings");
+  await settings.locator("summary").click();
+  await settings.getByTestId(`reply-${firstIntent}`).fill("We open at 9:00 every day.");
+  await settings.getByTestId(`quick-${firstIntent}`).fill("Holidays?, Where are you?");
+  await page.getByTestId("threshold").fill("0");
+  await settings.getByTestId("save-bot-settings").click();
+  await expect(settings).toContainText("Saved.");
+  await input.fill("What time do you open?");
+  await input.press("Enter");
+  const withButtons = page.getByTestId("turn-bot").last();
+  await expect(withButtons.locator("p").first()).toHaveText("We open at 9:00 every day.");
+  await withButtons.getByTestId("quick-reply").first().click();
+  await expect(page.getByTestId("turn-user").last()).toHaveText("Holidays?");
+  const saved = await (await page.request.get(`/api/projects/${project.id}/chat-settings`)).json();
+  expect(saved.settings).toEqual({ threshold: 0, quickReplies: { [firstIntent]: ["Holidays?", "Where are you?"] } });
+  const dataset = await (await page.request.get(`/api/projects/${project.id}/dataset`)).json();
+  expect(dataset.dataset.schema.replies[firstIntent]).toBe("We open at 9:00 every day.");
 });

@@ -6,6 +6,7 @@ import { useTraining } from "@/components/training/training-provider";
 import { ChatWidget } from "@/components/widgets/chat-widget";
 import { ImageWidget } from "@/components/widgets/image-widget";
 import { useModelRunner } from "@/components/widgets/use-model-runner";
+import { BotSettings } from "./bot-settings";
 import { apiFetch } from "@/lib/client/api";
 
 const DEFAULT_THRESHOLD = 0.5;
@@ -20,6 +21,7 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
   const [active, setActive] = useState<{ id: string; number: number } | null | undefined>(undefined);
   const [replies, setReplies] = useState<Record<string, string>>({});
   const [threshold, setThreshold] = useState(DEFAULT_THRESHOLD);
+  const [quickReplies, setQuickReplies] = useState<Record<string, string[]>>({});
   const [listFailed, setListFailed] = useState(false);
 
   useEffect(() => {
@@ -29,14 +31,19 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
       if (!list.ok) throw new Error(list.error.message);
       const found = list.data.versions.find((v) => v.active) ?? null;
       const ds = await apiFetch<{ dataset: { schema: { replies: Record<string, string> } } }>(`/api/projects/${projectId}/dataset`);
+      const chat = scene === "intent-chatbot" ? await apiFetch<{ settings: { threshold: number; quickReplies: Record<string, string[]> } }>(`/api/projects/${projectId}/chat-settings`) : null;
       if (cancelled) return;
       if (ds.ok) setReplies(ds.data.dataset.schema.replies ?? {});
+      if (chat?.ok) {
+        setThreshold(chat.data.settings.threshold);
+        setQuickReplies(chat.data.settings.quickReplies);
+      }
       setActive(found);
     })().catch(() => !cancelled && setListFailed(true));
     return () => {
       cancelled = true;
     };
-  }, [projectId]);
+  }, [projectId, scene]);
 
   const runner = useModelRunner({
     bundleUrl: active ? `/api/projects/${projectId}/models/${active.id}/bundle` : null,
@@ -60,7 +67,18 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
           </label>
         ) : null}
       </div>
-      {kind === "image" ? <ImageWidget runner={runner} /> : <ChatWidget runner={runner} scene={scene} replies={replies} threshold={threshold} />}
+      {kind === "image" ? <ImageWidget runner={runner} /> : <ChatWidget runner={runner} scene={scene} replies={replies} quickReplies={quickReplies} threshold={threshold} />}
+      {scene === "intent-chatbot" && runner.manifest ? (
+        <BotSettings
+          projectId={projectId}
+          intents={runner.manifest.labels}
+          replies={replies}
+          quickReplies={quickReplies}
+          threshold={threshold}
+          onReplies={setReplies}
+          onQuickReplies={setQuickReplies}
+        />
+      ) : null}
     </div>
   );
 }

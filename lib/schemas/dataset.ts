@@ -39,3 +39,9 @@ export const addClassSchema = z.object({ label: labelSchema });
 export const repliesSchema = z.object({ replies: z.record(z.string().max(100), z.string().max(2000)) });
 
 export const projectSettingsSchema = z.object({ localDataOnly: z.boolean() });
+
+/** The intent chatbot's answer settings: the fallback threshold and quick-reply buttons per intent. */
+export const chatSettingsSchema = z.object({
+  threshold: z.number().min(0).max(1),
+  quickReplies: z.record(z.string().max(100), z.array(z.string().trim().min(1).max(60)).max(4)),
+});

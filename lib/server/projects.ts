@@ -153,3 +153,51 @@ export async function deleteProject(userId: string, projectId: string): Promise<
   await getOwnedProject(userId, projectId);
   await db.project.delete({ where: { id: projectId } });
 }
+
+export interface ChatSettings {
+  threshold: number;
+  quickReplies: Record<string, string[]>;
+}
+
+/**
+ * Saves the chatbot's threshold and quick replies into Project.settings (other settings kept):
+ * the Playground edits them, the share page and the embed answer with them.
+ */
+export async function setChatSettings(userId: string, projectId: string, input: ChatSettings): Promise<ChatSettings> {
+  await getOwnedProject(userId, projectId);
+  return db.$transaction(async (tx) => {
+    const row = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { settings: true } });
+    let settings: Record<string, unknown> = {};
+    try {
+      const parsed = JSON.parse(row.settings || "{}");
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) settings = parsed;
+    } catch {
+      settings = {};
+    }
+    const quickReplies = Object.fromEntries(Object.entries(input.quickReplies).filter(([, list]) => list.length > 0));
+    settings.threshold = input.threshold;
+    settings.quickReplies = quickReplies;
+    await tx.project.update({ where: { id: projectId }, data: { settings: JSON.stringify(settings) } });
+    return { threshold: input.threshold, quickReplies };
+  });
+}
+
+/** The chatbot's saved threshold (default 0.5) and quick replies. */
+export async function getChatSettings(userId: string, projectId: string): Promise<ChatSettings> {
+  await getOwnedProject(userId, projectId);
+  const row = await db.project.findUniqueOrThrow({ where: { id: projectId }, select: { settings: true } });
+  let s: { threshold?: unknown; quickReplies?: unknown } = {};
+  try {
+    s = JSON.parse(row.settings || "{}") ?? {};
+  } catch {
+    s = {};
+  }
+  const threshold = typeof s.threshold === "number" && s.threshold >= 0 && s.threshold <= 1 ? s.threshold : 0.5;
+  const quickReplies: Record<string, string[]> = {};
+  if (s.quickReplies && typeof s.quickReplies === "object") {
+    for (const [k, v] of Object.entries(s.quickReplies as Record<string, unknown>)) {
+      if (Array.isArray(v)) quickReplies[k] = v.filter((x): x is string => typeof x === "string");
+    }
+  }
+  return { threshold, quickReplies };
+}
