@@ -102,3 +102,41 @@ export async function revokeApiKey(userId: string, projectId: string, keyId: str
   if (key.revokedAt) return toSummary(key);
   return toSummary(await db.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() }, select: keySelect }));
 }
+
+export interface ApiPageInfo {
+  /** What the active model takes; null when the project has no trained model. */
+  inputKind: "text" | "tabular" | "features" | "image" | null;
+  /** An input for the code examples, taken from the project's own data when there is some. */
+  example: string | Record<string, string | number | boolean | null> | null;
+}
+
+/** For the API tab: what the active model takes and an example input from the project's data. */
+export async function apiPageInfo(userId: string, projectId: string): Promise<ApiPageInfo> {
+  await getOwnedProject(userId, projectId);
+  const project = await db.project.findUnique({ where: { id: projectId }, select: { activeModelVersion: { select: { manifest: true } } } });
+  if (!project?.activeModelVersion) return { inputKind: null, example: null };
+  const manifest = JSON.parse(project.activeModelVersion.manifest) as { preprocessing: { kind: string; tabular?: { columns: { name: string; kind: string; categories?: string[] }[] } } };
+  const kind = manifest.preprocessing.kind;
+  if (kind === "text-bag" || kind === "text-sequence") {
+    const sample = await db.sample.findFirst({ where: { dataset: { projectId }, text: { not: null } }, orderBy: { createdAt: "asc" }, select: { text: true } });
+    return { inputKind: "text", example: sample?.text?.trim().slice(0, 200) || "Hello!" };
+  }
+  if (kind === "tabular") {
+    const columns = manifest.preprocessing.tabular?.columns ?? [];
+    const sample = await db.sample.findFirst({ where: { dataset: { projectId }, data: { not: null } }, orderBy: { createdAt: "asc" }, select: { data: true } });
+    let row: Record<string, unknown> = {};
+    try {
+      const parsed = JSON.parse(sample?.data ?? "{}");
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) row = parsed;
+    } catch {}
+    const example: Record<string, string | number | boolean | null> = {};
+    for (const c of columns) {
+      if (c.kind === "ignore") continue;
+      const v = row[c.name];
+      if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") example[c.name] = v;
+      else example[c.name] = c.kind === "numeric" ? 0 : c.kind === "categorical" ? (c.categories?.[0] ?? "") : "";
+    }
+    return { inputKind: "tabular", example };
+  }
+  return { inputKind: kind === "image" ? "image" : "features", example: null };
+}
