@@ -31,7 +31,7 @@ async function imageFromFile(file: Blob, size = 224): Promise<RawImage> {
 
 function Bars({ prediction }: { prediction: ClassPrediction }) {
   return (
-    <ul className="mt-2 space-y-1" data-testid="confidence-bars">
+    <ul className="mt-2 space-y-1" data-testid="confidence-bars" data-label={prediction.label} data-confidence={String(prediction.confidence)}>
       {prediction.topK.map((p) => (
         <li key={p.label} className="grid grid-cols-[8rem_1fr_3rem] items-center gap-2 text-xs">
           <span className="truncate">{p.label}</span>
