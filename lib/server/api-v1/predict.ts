@@ -8,6 +8,7 @@ import { db } from "../db";
 import { consume, type RateLimitResult } from "../rate-limit";
 import { ApiError } from "./errors";
 import { withPredictor } from "./predictor-cache";
+import { recordApiUse } from "./usage";
 
 /** Inputs in one call; more must be split into several calls. */
 export const MAX_BATCH = 32;
@@ -30,7 +31,8 @@ export function rateLimitConfig(): { limit: number; windowSeconds: number } {
 export interface AuthorizedKey {
   keyId: string;
   projectId: string;
-  activeModelVersionId: string | null;
+  /** The project's active model version, read with the key (one query on the hot path). */
+  activeVersion: { id: string; number: number; bundleBlobId: string | null } | null;
 }
 
 /**
@@ -44,7 +46,11 @@ export async function authorize(authorization: string | null, slug: string): Pro
   const row = isWellFormedApiKey(key)
     ? await db.apiKey.findUnique({
         where: { keyHash: hashApiKey(key) },
-        select: { id: true, revokedAt: true, project: { select: { id: true, apiSlug: true, activeModelVersionId: true } } },
+        select: {
+          id: true,
+          revokedAt: true,
+          project: { select: { id: true, apiSlug: true, activeModelVersion: { select: { id: true, number: true, bundleBlobId: true } } } },
+        },
       })
     : null;
   if (!row) throw new ApiError("invalid_api_key", "This API key is not valid. Check that you copied the whole key.");
@@ -54,7 +60,7 @@ export async function authorize(authorization: string | null, slug: string): Pro
     if (!exists) throw new ApiError("model_not_found", "There is no model at this address. Check the URL in the project's API tab.");
     throw new ApiError("key_not_for_model", "This API key belongs to another model. Use a key created in this project's API tab.");
   }
-  return { keyId: row.id, projectId: row.project.id, activeModelVersionId: row.project.activeModelVersionId };
+  return { keyId: row.id, projectId: row.project.id, activeVersion: row.project.activeModelVersion };
 }
 
 export function rateLimitHeaders(r: RateLimitResult): Record<string, string> {
@@ -170,8 +176,7 @@ const round3 = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /** Runs the project's active model version on the inputs, in this process. */
 export async function runActiveModel(auth: AuthorizedKey, inputs: unknown[], batch: boolean, topK: number): Promise<PredictOutcome> {
-  if (!auth.activeModelVersionId) throw noModel();
-  const version = await db.modelVersion.findUnique({ where: { id: auth.activeModelVersionId }, select: { id: true, number: true, bundleBlobId: true } });
+  const version = auth.activeVersion;
   if (!version?.bundleBlobId) throw noModel();
   const blobId = version.bundleBlobId;
   return withPredictor(
@@ -204,27 +209,16 @@ function noModel() {
   return new ApiError("no_trained_model", "This project has no trained model yet. Train one in the studio, then call the API again.");
 }
 
-/**
- * Marks the key as used and records one PredictionEvent per input (channel "api"; the input
- * itself is not stored). Runs after the answer is computed and never fails the request.
- */
-export function recordApiUse(auth: AuthorizedKey, versionId: string | null, outcome: PredictOutcome): void {
-  setImmediate(() => {
-    const now = new Date();
-    Promise.all([
-      db.apiKey.update({ where: { id: auth.keyId }, data: { lastUsedAt: now } }),
-      db.predictionEvent.createMany({
-        data: outcome.items.map((it) => ({
-          projectId: auth.projectId,
-          modelVersionId: versionId,
-          channel: "api",
-          label: "label" in it ? it.label : String(it.value),
-          confidence: "confidence" in it ? it.confidence : null,
-          latencyMs: it.latencyMs,
-          fallback: false,
-          createdAt: now,
-        })),
-      }),
-    ]).catch((e) => console.error("[api/v1] could not record API usage:", e));
-  });
+/** Queues the key's last use and one PredictionEvent per input; written after the answer. */
+export function recordPredictions(auth: AuthorizedKey, outcome: PredictOutcome): void {
+  recordApiUse(
+    auth.keyId,
+    outcome.items.map((it) => ({
+      projectId: auth.projectId,
+      modelVersionId: auth.activeVersion?.id ?? null,
+      label: "label" in it ? it.label : String(it.value),
+      confidence: "confidence" in it ? it.confidence : null,
+      latencyMs: it.latencyMs,
+    })),
+  );
 }

@@ -1,4 +1,4 @@
-import { authorize, checkRateLimit, readPredictBody, recordApiUse, runActiveModel } from "@/lib/server/api-v1/predict";
+import { authorize, checkRateLimit, readPredictBody, recordPredictions, runActiveModel } from "@/lib/server/api-v1/predict";
 import { ApiError } from "@/lib/server/api-v1/errors";
 import { apiErrorResponse, apiJson, apiRoute, preflight } from "@/lib/server/api-v1/http";
 
@@ -9,7 +9,7 @@ export const POST = apiRoute(async (req, params) => {
   try {
     const { inputs, batch, topK } = await readPredictBody(req);
     const outcome = await runActiveModel(auth, inputs, batch, topK);
-    recordApiUse(auth, auth.activeModelVersionId, outcome);
+    recordPredictions(auth, outcome);
     const body = batch
       ? { modelVersion: outcome.modelVersion, predictions: outcome.items, latencyMs: outcome.latencyMs }
       : { modelVersion: outcome.modelVersion, ...outcome.items[0] };
