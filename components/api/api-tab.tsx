@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, TextField } from "@/components/ui/field";
 import { apiFetch } from "@/lib/client/api";
-import { SNIPPET_LANGUAGES, buildSnippet, type SnippetLanguage } from "@/lib/api-docs/snippets";
+import { SNIPPET_LANGUAGES, buildSnippet, type SnippetExample, type SnippetLanguage } from "@/lib/api-docs/snippets";
 import { CopyButton } from "./copy-button";
 
 export interface ApiKeyView {
@@ -18,15 +18,13 @@ export interface ApiKeyView {
   revokedAt: string | null;
 }
 
-type Example = string | Record<string, string | number | boolean | null>;
-
 export interface ApiTabProps {
   projectId: string;
   origin: string;
   initialSlug: string | null;
   initialKeys: ApiKeyView[];
-  /** null: the active model takes images, which the API does not decode yet. */
-  example: Example | null;
+  /** null: the active model takes input the API cannot run yet (e.g. audio). */
+  example: SnippetExample | null;
   rateLimit: { limit: number; windowSeconds: number };
   maxBatch: number;
 }
@@ -88,7 +86,8 @@ export function ApiTab({ projectId, origin, initialSlug, initialKeys, example, r
           <p className="text-sm text-slate-600">{t("endpointAfterKey")}</p>
         )}
         <p className="text-sm text-slate-600">{t("inputHelp", { max: maxBatch })}</p>
-        {example === null ? <p className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">{t("imagesUnsupported")}</p> : null}
+        {example?.kind === "png-file" ? <p className="text-sm text-slate-600">{t("imagesHelp")}</p> : null}
+        {example === null ? <p className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">{t("inputUnsupported")}</p> : null}
         <p className="text-sm text-slate-600">{t("rateLimit", { limit: rateLimit.limit, seconds: rateLimit.windowSeconds })}</p>
         <p className="text-sm">
           <a href="/api/v1/openapi.json" className="text-brand-700 underline" target="_blank" rel="noreferrer" data-testid="openapi-link">

@@ -7,6 +7,9 @@ export const SNIPPET_LANGUAGES: readonly SnippetLanguage[] = ["curl", "javascrip
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
+/** What the example sends: a JSON value, or a PNG file read and base64-encoded by the snippet. */
+export type SnippetExample = { kind: "value"; value: Json } | { kind: "png-file"; fileName: string };
+
 /** A single-quoted shell word: ' becomes '\'' (close, escaped quote, reopen). */
 export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -22,22 +25,25 @@ export function pythonLiteral(v: Json): string {
   return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pythonLiteral(x)}`).join(", ")}}`;
 }
 
-export function buildSnippet(language: SnippetLanguage, url: string, example: Json): string {
-  const body = { input: example };
+export function buildSnippet(language: SnippetLanguage, url: string, example: SnippetExample): string {
+  const file = example.kind === "png-file" ? example.fileName : null;
   switch (language) {
     case "curl":
       return [
         `curl -X POST ${shellQuote(url)} \\`,
         `  -H "Authorization: Bearer $AMS_API_KEY" \\`,
         `  -H 'Content-Type: application/json' \\`,
-        `  -d ${shellQuote(JSON.stringify(body))}`,
+        file
+          ? `  -d "{\\"input\\": \\"$(base64 -w0 ${shellQuote(file)})\\"}"`
+          : `  -d ${shellQuote(JSON.stringify({ input: (example as { value: Json }).value }))}`,
       ].join("\n");
     case "javascript":
       return [
+        ...(file ? [`import fs from "node:fs";`, ``, `const image = fs.readFileSync(${JSON.stringify(file)}).toString("base64");`] : []),
         `const res = await fetch(${JSON.stringify(url)}, {`,
         `  method: "POST",`,
         `  headers: { Authorization: \`Bearer \${process.env.AMS_API_KEY}\`, "Content-Type": "application/json" },`,
-        `  body: JSON.stringify(${JSON.stringify(body)}),`,
+        `  body: JSON.stringify(${file ? "{ input: image }" : JSON.stringify({ input: (example as { value: Json }).value })}),`,
         `});`,
         `if (!res.ok) throw new Error((await res.json()).error.message);`,
         `const prediction = await res.json();`,
@@ -45,13 +51,15 @@ export function buildSnippet(language: SnippetLanguage, url: string, example: Js
       ].join("\n");
     case "python":
       return [
+        ...(file ? [`import base64`] : []),
         `import os`,
         `import requests`,
         ``,
+        ...(file ? [`with open(${JSON.stringify(file)}, "rb") as f:`, `    image = base64.b64encode(f.read()).decode()`, ``] : []),
         `res = requests.post(`,
         `    ${JSON.stringify(url)},`,
         `    headers={"Authorization": f"Bearer {os.environ['AMS_API_KEY']}"},`,
-        `    json={"input": ${pythonLiteral(example)}},`,
+        `    json={"input": ${file ? "image" : pythonLiteral((example as { value: Json }).value)}},`,
         `    timeout=30,`,
         `)`,
         `res.raise_for_status()`,

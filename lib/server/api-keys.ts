@@ -1,5 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import type { SnippetExample } from "@/lib/api-docs/snippets";
+import { NODE_BACKBONES } from "./api-v1/predictor-cache";
 import { db } from "./db";
 import { AppError, notFound } from "./errors";
 import { getOwnedProject } from "./projects";
@@ -104,10 +106,10 @@ export async function revokeApiKey(userId: string, projectId: string, keyId: str
 }
 
 export interface ApiPageInfo {
-  /** What the active model takes; null when the project has no trained model. */
-  inputKind: "text" | "tabular" | "features" | "image" | null;
-  /** An input for the code examples, taken from the project's own data when there is some. */
-  example: string | Record<string, string | number | boolean | null> | null;
+  /** What the active model takes through the API; null when the project has no trained model. */
+  inputKind: "text" | "tabular" | "image" | "unsupported" | null;
+  /** An input for the code examples (from the project's own data when there is some); null when unsupported. */
+  example: SnippetExample | null;
 }
 
 /** For the API tab: what the active model takes and an example input from the project's data. */
@@ -115,11 +117,14 @@ export async function apiPageInfo(userId: string, projectId: string): Promise<Ap
   await getOwnedProject(userId, projectId);
   const project = await db.project.findUnique({ where: { id: projectId }, select: { activeModelVersion: { select: { manifest: true } } } });
   if (!project?.activeModelVersion) return { inputKind: null, example: null };
-  const manifest = JSON.parse(project.activeModelVersion.manifest) as { preprocessing: { kind: string; tabular?: { columns: { name: string; kind: string; categories?: string[] }[] } } };
+  const manifest = JSON.parse(project.activeModelVersion.manifest) as {
+    preprocessing: { kind: string; tabular?: { columns: { name: string; kind: string; categories?: string[] }[] } };
+    backbone: { id: string } | null;
+  };
   const kind = manifest.preprocessing.kind;
   if (kind === "text-bag" || kind === "text-sequence") {
     const sample = await db.sample.findFirst({ where: { dataset: { projectId }, text: { not: null } }, orderBy: { createdAt: "asc" }, select: { text: true } });
-    return { inputKind: "text", example: sample?.text?.trim().slice(0, 200) || "Hello!" };
+    return { inputKind: "text", example: { kind: "value", value: sample?.text?.trim().slice(0, 200) || "Hello!" } };
   }
   if (kind === "tabular") {
     const columns = manifest.preprocessing.tabular?.columns ?? [];
@@ -136,7 +141,11 @@ export async function apiPageInfo(userId: string, projectId: string): Promise<Ap
       if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") example[c.name] = v;
       else example[c.name] = c.kind === "numeric" ? 0 : c.kind === "categorical" ? (c.categories?.[0] ?? "") : "";
     }
-    return { inputKind: "tabular", example };
+    return { inputKind: "tabular", example: { kind: "value", value: example } };
   }
-  return { inputKind: kind === "image" ? "image" : "features", example: null };
+  const backbone = manifest.backbone?.id;
+  if (kind === "image" || (kind === "features" && backbone && (NODE_BACKBONES as readonly string[]).includes(backbone))) {
+    return { inputKind: "image", example: { kind: "png-file", fileName: "photo.png" } };
+  }
+  return { inputKind: "unsupported", example: null };
 }

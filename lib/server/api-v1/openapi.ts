@@ -36,8 +36,9 @@ export function openApiDocument(origin: string) {
           operationId: "predict",
           summary: "Predict with the model's active version",
           description:
-            `Text models take a string, tabular models an object of column values. Send one input as "input" or up to ` +
-            `${MAX_BATCH} as "inputs". Image models cannot be called through this API yet (422 unsupported_model).`,
+            `Text models take a string, tabular models an object of column values, image models a PNG image in base64 ` +
+            `(a data URL or plain base64; JPEG and WebP are refused with 400 for now; the centre square is used, as in training). ` +
+            `Send one input as "input" or up to ${MAX_BATCH} as "inputs".`,
           parameters: [
             { name: "slug", in: "path", required: true, description: "The model's id, shown in the project's API tab.", schema: { type: "string" } },
           ],
@@ -50,6 +51,7 @@ export function openApiDocument(origin: string) {
                   text: { value: { input: "What time do you open?" } },
                   batch: { value: { inputs: ["I lost my card", "What is my balance?"], topK: 3 } },
                   tabular: { value: { input: { age: 42, city: "Paris", member: true } } },
+                  image: { value: { input: "data:image/png;base64,iVBORw0KGgo…" } },
                 },
               },
             },
@@ -69,8 +71,8 @@ export function openApiDocument(origin: string) {
             "403": errorResponse("The key belongs to another model.", ["key_not_for_model"], false),
             "404": errorResponse("No model has this slug.", ["model_not_found"], false),
             "409": errorResponse("The project has no trained model yet.", ["no_trained_model"]),
-            "413": errorResponse(`More than ${MAX_BATCH} inputs, or a body over ${MAX_BODY_BYTES / 1024} KB.`, ["batch_too_large", "payload_too_large"]),
-            "422": errorResponse("The model takes input this API cannot decode (images).", ["unsupported_model"]),
+            "413": errorResponse(`More than ${MAX_BATCH} inputs, or a body over ${MAX_BODY_BYTES / 2 ** 20} MB.`, ["batch_too_large", "payload_too_large"]),
+            "422": errorResponse("The model takes input this API cannot run yet (e.g. audio).", ["unsupported_model"]),
             "429": {
               ...errorResponse("Too many requests for this key in the current window.", ["rate_limited"]),
               headers: { ...rateHeaders, "Retry-After": { description: "Seconds to wait before trying again.", schema: { type: "integer" } } },
@@ -86,9 +88,9 @@ export function openApiDocument(origin: string) {
       },
       schemas: {
         Input: {
-          description: "A text (text models) or an object of column values (tabular models).",
+          description: "A text (text models), an object of column values (tabular models) or a PNG image in base64 (image models).",
           oneOf: [
-            { type: "string", maxLength: MAX_TEXT_CHARS },
+            { type: "string", description: `A text of at most ${MAX_TEXT_CHARS} characters, or a PNG as "data:image/png;base64,…" or plain base64.` },
             { type: "object", additionalProperties: { type: ["string", "number", "boolean", "null"] } },
           ],
         },

@@ -7,13 +7,16 @@ import { readBlob } from "../blob-store";
 import { db } from "../db";
 import { consume, type RateLimitResult } from "../rate-limit";
 import { ApiError } from "./errors";
-import { withPredictor } from "./predictor-cache";
+import { decodeImageInput } from "./images";
+import { NODE_BACKBONES, withPredictor } from "./predictor-cache";
+
+const nodeBackboneAvailable = (id: string | undefined) => !!id && (NODE_BACKBONES as readonly string[]).includes(id);
 import { recordApiUse } from "./usage";
 
 /** Inputs in one call; more must be split into several calls. */
 export const MAX_BATCH = 32;
-/** Largest request body (32 texts of a few thousand characters, or a wide table row). */
-export const MAX_BODY_BYTES = 256 * 1024;
+/** Largest request body (a few base64 PNG images; texts and rows are far smaller). */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const MAX_TEXT_CHARS = 10_000;
 export const MAX_TOP_K = 20;
 export const DEFAULT_TOP_K = 5;
@@ -89,7 +92,7 @@ export async function checkRateLimit(keyId: string): Promise<Record<string, stri
 /** Reads the JSON body (any content type; size-limited) and returns the inputs and options. */
 export async function readPredictBody(req: Request): Promise<{ inputs: unknown[]; batch: boolean; topK: number }> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  const tooLarge = () => new ApiError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+  const tooLarge = () => new ApiError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 2 ** 20} MB.`);
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   const text = await req.text();
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
@@ -126,7 +129,7 @@ export async function readPredictBody(req: Request): Promise<{ inputs: unknown[]
 
 const where = (i: number, batch: boolean) => (batch ? `inputs[${i}]` : "input");
 
-/** Checks each input against what the model takes: text → a string, tabular → {column: value}. */
+/** Checks each input against what the model takes: text → a string, tabular → {column: value}, image → a PNG in base64. */
 export function validateInputs(p: Predictor, inputs: unknown[], batch: boolean): PredictorInput[] {
   if (p.inputKind === "text") {
     return inputs.map((x, i) => {
@@ -149,9 +152,14 @@ export function validateInputs(p: Predictor, inputs: unknown[], batch: boolean):
       return x as TabularRow;
     });
   }
+  const m = p.manifest;
+  const takesImages = p.inputKind === "image" || (p.inputKind === "features" && m.backbone !== null && m.scene.startsWith("image"));
+  if (takesImages && (p.inputKind === "image" || nodeBackboneAvailable(m.backbone?.id))) {
+    return inputs.map((x, i) => decodeImageInput(x, where(i, batch)));
+  }
   throw new ApiError(
     "unsupported_model",
-    "This model takes images, which the REST API cannot decode yet (only text and tabular models can be called). Use the share link or the embed widget, which run it in the browser.",
+    "This kind of model cannot be called through the REST API yet (text, tabular and image models can). Use the share link or the embed widget, which run it in the browser.",
   );
 }
 

@@ -1,5 +1,9 @@
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
+import type { Backbone } from "@/lib/ml/backbone";
+import { MOBILENET_V2_ID } from "@/lib/ml/backbones/mobilenet";
+import { loadMobileNetV2FromDisk } from "@/lib/ml/backbones/node";
+import { readManifest } from "@/lib/ml/bundle";
 import { loadPredictor, type Predictor } from "@/lib/ml/predictor";
 
 /**
@@ -17,11 +21,13 @@ interface CacheState {
   entries: Map<string, Entry>;
   loads: number;
   backend: Promise<void> | null;
+  /** Image backbones, loaded once per process from public/models (or node_modules) and shared. */
+  backbones: Map<string, Promise<Backbone<unknown>>>;
 }
 
 // On globalThis: every route module of the server process shares one cache (and one tfjs).
 const g = globalThis as unknown as { __studioPredictorCache?: CacheState };
-const state: CacheState = (g.__studioPredictorCache ??= { entries: new Map(), loads: 0, backend: null });
+const state: CacheState = (g.__studioPredictorCache ??= { entries: new Map(), loads: 0, backend: null, backbones: new Map() });
 
 export function predictorCacheSize(): number {
   const n = Number(process.env.STUDIO_API_MODEL_CACHE);
@@ -34,6 +40,24 @@ function ensureBackend(): Promise<void> {
     if (tf.getBackend() !== "cpu") await tf.setBackend("cpu");
     await tf.ready();
   })());
+}
+
+/** Backbones the API can run in Node (the speech backbone needs audio decoding, not done here). */
+export const NODE_BACKBONES = [MOBILENET_V2_ID] as const;
+
+/** The backbone a bundle was trained on, loaded once per process; null when the API cannot run it. */
+export function nodeBackbone(id: string): Promise<Backbone<unknown>> | null {
+  if (id !== MOBILENET_V2_ID) return null;
+  let b = state.backbones.get(id);
+  if (!b) {
+    b = (async () => {
+      await ensureBackend();
+      return loadMobileNetV2FromDisk() as Promise<Backbone<unknown>>;
+    })();
+    b.catch(() => state.backbones.delete(id));
+    state.backbones.set(id, b);
+  }
+  return b;
 }
 
 function disposeEntry(e: Entry) {
@@ -64,7 +88,10 @@ export async function withPredictor<T>(versionId: string, readBundle: () => Prom
     const e: Entry = {
       promise: (async () => {
         await ensureBackend();
-        return loadPredictor(await readBundle());
+        const bytes = await readBundle();
+        const ref = readManifest(bytes).backbone;
+        const backbone = ref ? await nodeBackbone(ref.id) : undefined;
+        return loadPredictor(bytes, backbone ? { backbone } : {});
       })(),
       users: 0,
       evicted: false,

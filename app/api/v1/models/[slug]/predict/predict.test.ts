@@ -10,7 +10,14 @@ import { loadPredictor, type ClassifierPredictor, type RegressorPredictor } from
 import { trainTabularModel } from "@/lib/ml/tabular/train-tabular";
 import { intentDataset, tabularDataset } from "@/lib/ml/testing";
 import { trainTextClassifier } from "@/lib/ml/text/train-text";
-import { clearPredictorCache, predictorCacheStats } from "@/lib/server/api-v1/predictor-cache";
+import { clearPredictorCache, nodeBackbone, predictorCacheStats } from "@/lib/server/api-v1/predictor-cache";
+import { centreCropSquare } from "@/lib/server/api-v1/images";
+import { trainClassifierHead } from "@/lib/ml/image/train-head";
+import { trainSmallCnn } from "@/lib/ml/image/train-small-cnn";
+import { encodePng } from "@/lib/ml/image/png-encode";
+import { decodePng } from "@/lib/ml/image/png";
+import { blobFeatures, stripeImages } from "@/lib/ml/testing";
+import type { RawImage } from "@/lib/ml/types";
 import { db } from "@/lib/server/db";
 import { call, signUp } from "@/tests/route-helpers";
 
@@ -249,6 +256,58 @@ describe("POST /api/v1/models/{slug}/predict", () => {
     expect(rr.status).toBe(200);
     expect(Math.abs(rr.json.predictions[0].value - value)).toBeLessThan(1e-4);
   });
+
+  it("image models take a PNG as a data URL or plain base64, centre-cropped as in training", async () => {
+    const { images, labels } = stripeImages(8, 16, 4);
+    const bundle = (await trainSmallCnn({ images, labels }, { seed: 2, imageSize: 16, architecture: { filters: [4], dropout: 0 }, hyperparams: { epochs: 3, batchSize: 8, learningRate: 0.01, patience: 0 } })).bundle;
+    const id = await projectWithModel(alice, "image-recognition", "small-cnn", bundle);
+    const key = await newKey(alice, id);
+    // A wide picture: the API keeps the centre square, like the Train tab and the Playground.
+    const wide: RawImage = { width: 24, height: 16, channels: 3, data: Uint8Array.from({ length: 24 * 16 * 3 }, (_, i) => (i * 37) % 256) };
+    const png = encodePng(wide);
+    const direct = (await loadPredictor(bundle)) as ClassifierPredictor;
+    const [expected] = await direct.predict([centreCropSquare(decodePng(png))]);
+    direct.dispose();
+    const b64 = Buffer.from(png).toString("base64");
+    const r = await predict(key.slug, key.secret, { inputs: [`data:image/png;base64,${b64}`, b64] });
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    for (const p of r.json.predictions) {
+      expect(p.label).toBe(expected.label);
+      expect(Math.abs(p.confidence - expected.confidence)).toBeLessThan(1e-5);
+    }
+    const jpeg = await predict(key.slug, key.secret, { input: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]).toString("base64") });
+    expect(jpeg.status).toBe(400);
+    expect(jpeg.json.error.message).toBe("input is a JPEG image. The REST API decodes PNG images only for now: convert the image to PNG and send it again.");
+    const text = await predict(key.slug, key.secret, { input: "a cat" });
+    expect(text.status).toBe(400);
+    expect(text.json.error.message).toMatch(/^input is not valid base64|^input is not a PNG image/);
+    const broken = await predict(key.slug, key.secret, { input: Buffer.from(png.slice(0, 30)).toString("base64") });
+    expect(broken.json.error.message).toBe("input could not be read: the file is truncated.");
+  });
+
+  it("MobileNetV2 transfer models run the backbone in Node: same answer as the bundle with the backbone", async () => {
+    const all = blobFeatures(3, 20, 1280, 3, 2.5);
+    const bundle = (
+      await trainClassifierHead(all, {
+        seed: 1,
+        backbone: { id: "mobilenet-v2-1280", package: "nsfwjs", version: "4.4.0" },
+        architecture: { hiddenUnits: 8 },
+        hyperparams: { epochs: 2, batchSize: 16, learningRate: 0.003, patience: 0 },
+      })
+    ).bundle;
+    const id = await projectWithModel(alice, "image-recognition", "mobilenet-transfer", bundle);
+    const key = await newKey(alice, id);
+    const img: RawImage = { width: 40, height: 30, channels: 4, data: Uint8Array.from({ length: 40 * 30 * 4 }, (_, i) => (i * 13) % 256) };
+    const png = encodePng(img);
+    const r = await predict(key.slug, key.secret, { input: `data:image/png;base64,${Buffer.from(png).toString("base64")}` });
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    const backbone = await nodeBackbone("mobilenet-v2-1280")!;
+    const direct = (await loadPredictor(bundle, { backbone })) as ClassifierPredictor;
+    const [expected] = await direct.predict([centreCropSquare(decodePng(png))]);
+    direct.dispose();
+    expect(r.json.label).toBe(expected.label);
+    expect(Math.abs(r.json.confidence - expected.confidence)).toBeLessThan(1e-5);
+  }, 120_000);
 
   it("answers CORS preflight for Bearer calls from any origin, without cookies", async () => {
     const res = await predictOptions();
