@@ -10,14 +10,17 @@
 //     request when the previous answer arrived) sends test.csv texts for a fixed time per
 //     concurrency level. Latency is client-side: request written → whole answer read.
 //
-// Image models are not benchmarked: the REST API does not decode images yet (see README).
+//  4. An image model: a MobileNetV2-transfer head (bench/support/train-image-bundle.ts; synthetic
+//     features: the cost of a prediction does not depend on the head's weights) called with
+//     224×224 PNGs as data URLs: PNG decode + MobileNetV2 forward pass + head, on tfjs "cpu".
 //
 // `node scripts/bench.mjs api`. Budgets and choices (environment variables):
 //   API_BENCH_PORT          3996          port of the app server
 //   API_BENCH_CONCURRENCY   1,4,16,32     connections per level
 //   API_BENCH_SECONDS       15            measured seconds per level (after 2 s of warm-up)
 //   API_BENCH_BATCH         32            inputs per call in the batch run (0 = skip)
-//   API_BENCH_PRESET        fast          training preset of the model
+//   API_BENCH_PRESET        fast          training preset of the text model
+//   API_BENCH_IMAGE_CONCURRENCY 1,4       connections per level for the image model (empty = skip)
 //   NEXT_DIST_DIR           .next         build folder (shared with the e2e tests: no second build)
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -35,6 +38,7 @@ const CONFIG = {
   warmupSeconds: 2,
   batch: num("API_BENCH_BATCH", 32),
   preset: env.API_BENCH_PRESET ?? "fast",
+  imageConcurrency: (env.API_BENCH_IMAGE_CONCURRENCY ?? "1,4").split(",").map(Number).filter((n) => n > 0),
   distDir: env.NEXT_DIST_DIR ?? ".next",
 };
 
@@ -146,14 +150,25 @@ export async function run({ root, datasets, log }) {
   if (trained.status !== 0) throw new Error(`training failed: ${trained.stderr}`);
   const model = JSON.parse(trained.stdout.trim().split("\n").at(-1));
   log(`trained: ${JSON.stringify(model)}`);
+  let imageModel = null;
+  const imageBundleFile = path.join(tmp, "image.bundle");
+  const imageInputsFile = path.join(tmp, "images.json");
+  if (CONFIG.imageConcurrency.length) {
+    const r = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "bench/support/train-image-bundle.ts", imageBundleFile, imageInputsFile], { cwd: root, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`image model failed: ${r.stderr}`);
+    imageModel = JSON.parse(r.stdout.trim().split("\n").at(-1));
+    log(`image model: ${JSON.stringify(imageModel)}`);
+  }
 
   log(`starting the app on port ${CONFIG.port} (NEXT_DIST_DIR=${CONFIG.distDir}; builds first when sources changed)…`);
   const serverStarted = Date.now();
   const server = await startServer(root, { port: CONFIG.port, env: { NEXT_DIST_DIR: CONFIG.distDir, STUDIO_API_RATE_LIMIT: "1000000000" } });
   const serverStartMs = Date.now() - serverStarted;
   const rows = [];
+  const imageRows = [];
   let batchRow = null;
   let coldMs = null;
+  let imageColdMs = null;
   try {
     const { client } = server;
     const p = await client("POST", "/api/projects", { name: "bench-api-banking77", scene: "intent-chatbot", modelType: "ngram-bag", interfaces: ["chat", "api"] });
@@ -187,7 +202,33 @@ export async function run({ root, datasets, log }) {
       const batch = () => ({ text: JSON.stringify({ inputs: Array.from({ length: CONFIG.batch }, () => texts[i++ % texts.length]) }), items: CONFIG.batch });
       log(`batches of ${CONFIG.batch}, concurrency 4: ${CONFIG.seconds} s…`);
       batchRow = await load({ url, headers, makeBody: batch, concurrency: 4, seconds: CONFIG.seconds, warmupSeconds: CONFIG.warmupSeconds });
+      batchRow.loadAverage1m = os.loadavg()[0];
       log(JSON.stringify(batchRow));
+    }
+    if (imageModel) {
+      const ip = await client("POST", "/api/projects", { name: "bench-api-image", scene: "image-recognition", modelType: "mobilenet-transfer", interfaces: ["api"] });
+      if (ip.status !== 201) throw new Error(`create image project failed: ${ip.status} ${ip.text}`);
+      const iid = ip.json.project.id;
+      const isaved = await client("POST", `/api/projects/${iid}/models`, new Uint8Array(fs.readFileSync(imageBundleFile)), { "content-type": "application/octet-stream" });
+      if (isaved.status !== 201) throw new Error(`saving the image model failed: ${isaved.status} ${isaved.text}`);
+      const ik = await client("POST", `/api/projects/${iid}/api-keys`, { name: "bench" });
+      const iurl = `${server.base}/api/v1/models/${ik.json.slug}/predict`;
+      const iheaders = { authorization: `Bearer ${ik.json.secret}` };
+      const pictures = JSON.parse(fs.readFileSync(imageInputsFile, "utf8"));
+      let j = 0;
+      const picture = () => ({ text: JSON.stringify({ input: pictures[j++ % pictures.length] }), items: 1 });
+      const t1 = performance.now();
+      const firstImage = await fetch(iurl, { method: "POST", headers: { ...iheaders, "content-type": "application/json" }, body: picture().text });
+      imageColdMs = performance.now() - t1;
+      if (firstImage.status !== 200) throw new Error(`first image call failed: ${firstImage.status} ${await firstImage.text()}`);
+      log(`first (cold) image call, loads MobileNetV2: ${imageColdMs.toFixed(0)} ms`);
+      for (const c of CONFIG.imageConcurrency) {
+        log(`image, concurrency ${c}: ${CONFIG.seconds} s…`);
+        const r = await load({ url: iurl, headers: iheaders, makeBody: picture, concurrency: c, seconds: CONFIG.seconds, warmupSeconds: CONFIG.warmupSeconds });
+        r.loadAverage1m = os.loadavg()[0];
+        log(JSON.stringify(r));
+        imageRows.push(r);
+      }
     }
   } finally {
     await server.stop();
@@ -202,6 +243,9 @@ export async function run({ root, datasets, log }) {
     coldFirstCallMs: coldMs,
     levels: rows,
     batch: batchRow,
+    imageModel,
+    imageColdFirstCallMs: imageColdMs,
+    imageLevels: imageRows,
     tables: [
       {
         title: "Text model (banking77 intents, ngram-bag, 77 classes): one input per call",
@@ -224,11 +268,19 @@ export async function run({ root, datasets, log }) {
             },
           ]
         : []),
-      {
-        title: "Image model",
-        columns: ["status"],
-        rows: [["not measured: the REST API does not decode images yet (no pure-JavaScript JPEG/PNG decoder in the dependencies; sharp is a native add-on)"]],
-      },
+      ...(imageModel
+        ? [
+            {
+              title: "Image model (MobileNetV2 transfer, 10 classes): one 224×224 PNG per call",
+              columns: ["connections", "requests", "answers", "throughput (req/s)", "p50 ms", "p95 ms", "p99 ms", "max ms", "model time p50 ms", "load avg (1 min)"],
+              rows: imageRows.map((r) => [r.concurrency, r.requests, statusText(r.statuses), r.requestsPerS.toFixed(2), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), ms(r.modelP50), r.loadAverage1m?.toFixed(2)]),
+              notes: [
+                `Head trained on synthetic features (the cost of a prediction does not depend on its weights); inputs: 8 synthetic 224×224 RGB PNGs of about ${Math.round(imageModel.pngBytes / 1024)} KB, sent as data URLs.`,
+                `"model time" covers PNG decoding (plain TypeScript), the MobileNetV2 forward pass and the head on the tfjs "cpu" backend. First call (loads MobileNetV2 and the head): ${ms(imageColdMs)} ms.`,
+              ],
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -191,8 +191,8 @@ export async function runActiveModel(auth: AuthorizedKey, inputs: unknown[], bat
     version.id,
     async () => new Uint8Array(await readBlob(blobId)),
     async (p) => {
+      const started = performance.now(); // model time includes decoding images
       const valid = validateInputs(p, inputs, batch);
-      const started = performance.now();
       let items: (ClassItem | RegressionItem)[];
       try {
         if (p.task === "classification") {
