@@ -2,7 +2,7 @@
 // under concurrent load.
 //
 //  1. A banking77 intent model (ngram-bag, 77 classes) is trained in Node on train.csv
-//     (bench/support/train-text-bundle.ts through tsx; the tfjs "cpu" backend, as the server).
+//     (bench/support/train-text-bundle.ts through tsx, tfjs "cpu" backend).
 //  2. The production app starts on a throw-away DATA_DIR (bench/server.mjs, the same script as
 //     `npm start`), with the per-key rate limit raised by STUDIO_API_RATE_LIMIT; a user, a project,
 //     the model version (through POST /api/projects/:id/models) and an API key are created.
@@ -12,7 +12,7 @@
 //
 //  4. An image model: a MobileNetV2-transfer head (bench/support/train-image-bundle.ts; synthetic
 //     features: the cost of a prediction does not depend on the head's weights) called with
-//     224×224 PNGs as data URLs: PNG decode + MobileNetV2 forward pass + head, on tfjs "cpu".
+//     224×224 PNGs as data URLs: PNG decode + MobileNetV2 forward pass + head.
 //
 // `node scripts/bench.mjs api`. Budgets and choices (environment variables):
 //   API_BENCH_PORT          3996          port of the app server
@@ -22,6 +22,7 @@
 //   API_BENCH_PRESET        fast          training preset of the text model
 //   API_BENCH_IMAGE_CONCURRENCY 1,4       connections per level for the image model (empty = skip)
 //   NEXT_DIST_DIR           .next         build folder (shared with the e2e tests: no second build)
+//   STUDIO_API_TF_BACKEND   wasm          tfjs backend of the server (wasm or cpu)
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -40,6 +41,7 @@ const CONFIG = {
   preset: env.API_BENCH_PRESET ?? "fast",
   imageConcurrency: (env.API_BENCH_IMAGE_CONCURRENCY ?? "1,4").split(",").map(Number).filter((n) => n > 0),
   distDir: env.NEXT_DIST_DIR ?? ".next",
+  tfBackend: env.STUDIO_API_TF_BACKEND === "cpu" ? "cpu" : "wasm",
 };
 
 function readTexts(csvFile) {
@@ -162,7 +164,7 @@ export async function run({ root, datasets, log }) {
 
   log(`starting the app on port ${CONFIG.port} (NEXT_DIST_DIR=${CONFIG.distDir}; builds first when sources changed)…`);
   const serverStarted = Date.now();
-  const server = await startServer(root, { port: CONFIG.port, env: { NEXT_DIST_DIR: CONFIG.distDir, STUDIO_API_RATE_LIMIT: "1000000000" } });
+  const server = await startServer(root, { port: CONFIG.port, env: { NEXT_DIST_DIR: CONFIG.distDir, STUDIO_API_RATE_LIMIT: "1000000000", STUDIO_API_TF_BACKEND: CONFIG.tfBackend } });
   const serverStartMs = Date.now() - serverStarted;
   const rows = [];
   const imageRows = [];
@@ -252,7 +254,7 @@ export async function run({ root, datasets, log }) {
         columns: ["connections", "requests", "answers", "throughput (req/s)", "p50 ms", "p95 ms", "p99 ms", "max ms", "model time p50 ms", "load avg (1 min)"],
         rows: rows.map((r) => [r.concurrency, r.requests, statusText(r.statuses), r.requestsPerS.toFixed(1), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), ms(r.modelP50), r.loadAverage1m?.toFixed(2)]),
         notes: [
-          `Model: trained in Node on ${model.rows} rows of banking77 train.csv (preset ${CONFIG.preset}), bundle ${(model.bundleBytes / 2 ** 20).toFixed(1)} MB; served by the production build on the tfjs "cpu" backend (plain JavaScript, no native add-on).`,
+          `Model: trained in Node on ${model.rows} rows of banking77 train.csv (preset ${CONFIG.preset}), bundle ${(model.bundleBytes / 2 ** 20).toFixed(1)} MB; served by the production build on the tfjs "${CONFIG.tfBackend}" backend (no native add-on).`,
           `Inputs: banking77 test.csv texts in turn. ${CONFIG.seconds} s measured per level after ${CONFIG.warmupSeconds} s of warm-up; latency measured by the client from sending the request to reading the whole answer, over keep-alive connections.`,
           `Each call also checks the key (SHA-256 lookup), counts the rate limit in SQLite and, after answering, records a PredictionEvent and the key's last use.`,
           `The load generator runs on the same machine as the server (they share the CPU, and other work ran on it: see the load average). First call after start (loads the bundle): ${ms(coldMs)} ms.`,
@@ -276,7 +278,7 @@ export async function run({ root, datasets, log }) {
               rows: imageRows.map((r) => [r.concurrency, r.requests, statusText(r.statuses), r.requestsPerS.toFixed(2), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), ms(r.modelP50), r.loadAverage1m?.toFixed(2)]),
               notes: [
                 `Head trained on synthetic features (the cost of a prediction does not depend on its weights); inputs: 8 synthetic 224×224 RGB PNGs of about ${Math.round(imageModel.pngBytes / 1024)} KB, sent as data URLs.`,
-                `"model time" covers PNG decoding (plain TypeScript), the MobileNetV2 forward pass and the head on the tfjs "cpu" backend. First call (loads MobileNetV2 and the head): ${ms(imageColdMs)} ms.`,
+                `"model time" covers PNG decoding (plain TypeScript), the MobileNetV2 forward pass and the head on the tfjs "${CONFIG.tfBackend}" backend. First call (loads MobileNetV2 and the head): ${ms(imageColdMs)} ms.`,
               ],
             },
           ]

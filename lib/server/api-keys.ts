@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { SnippetExample } from "@/lib/api-docs/snippets";
-import { NODE_BACKBONES } from "./api-v1/predictor-cache";
+import { NODE_BACKBONES } from "./api-v1/backbones";
 import { db } from "./db";
 import { AppError, notFound } from "./errors";
 import { getOwnedProject } from "./projects";
@@ -144,7 +144,7 @@ export async function apiPageInfo(userId: string, projectId: string): Promise<Ap
     return { inputKind: "tabular", example: { kind: "value", value: example } };
   }
   const backbone = manifest.backbone?.id;
-  if (kind === "image" || (kind === "features" && backbone && (NODE_BACKBONES as readonly string[]).includes(backbone))) {
+  if (kind === "image" || (kind === "features" && backbone && NODE_BACKBONES.includes(backbone))) {
     return { inputKind: "image", example: { kind: "png-file", fileName: "photo.png" } };
   }
   return { inputKind: "unsupported", example: null };

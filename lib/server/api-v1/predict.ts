@@ -8,9 +8,10 @@ import { db } from "../db";
 import { consume, type RateLimitResult } from "../rate-limit";
 import { ApiError } from "./errors";
 import { decodeImageInput } from "./images";
-import { NODE_BACKBONES, withPredictor } from "./predictor-cache";
+import { NODE_BACKBONES } from "./backbones";
+import { withPredictor } from "./predictor-cache";
 
-const nodeBackboneAvailable = (id: string | undefined) => !!id && (NODE_BACKBONES as readonly string[]).includes(id);
+const nodeBackboneAvailable = (id: string | undefined) => !!id && NODE_BACKBONES.includes(id);
 import { recordApiUse } from "./usage";
 
 /** Inputs in one call; more must be split into several calls. */

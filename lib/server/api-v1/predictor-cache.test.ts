@@ -3,6 +3,8 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { intentDataset } from "@/lib/ml/testing";
 import { trainTextClassifier } from "@/lib/ml/text/train-text";
 import type { Predictor } from "@/lib/ml/predictor";
+import { MOBILENET_V2_ID } from "@/lib/ml/backbones/mobilenet";
+import { NODE_BACKBONES } from "./backbones";
 import { clearPredictorCache, predictorCacheStats, withPredictor } from "./predictor-cache";
 
 let bundle: Uint8Array;
@@ -51,6 +53,10 @@ describe("predictor cache", () => {
     expect(predictorCacheStats().versions).toEqual(["b"]);
     release();
     await expect(slow).resolves.toHaveLength(1);
+  });
+
+  it("names the backbones it can load by their registry ids", () => {
+    expect(NODE_BACKBONES).toEqual([MOBILENET_V2_ID]);
   });
 
   it("does not keep a failed load: the next call loads again", async () => {

@@ -21,6 +21,10 @@ import type { RawImage } from "@/lib/ml/types";
 import { db } from "@/lib/server/db";
 import { call, signUp } from "@/tests/route-helpers";
 
+// This file trains conv models (no conv backprop on wasm), so the API runs on "cpu" here;
+// wasm-parity.test.ts checks the default wasm backend against cpu.
+process.env.STUDIO_API_TF_BACKEND = "cpu";
+
 type Owner = { cookie: string };
 
 async function projectWithModel(owner: Owner, scene: string, modelType: string, bundle: Uint8Array | null) {
