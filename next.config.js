@@ -23,7 +23,7 @@ const nextConfig = {
   // `npm test` runs `tsc --noEmit` over the whole repo first; the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
   // Native and Wasm-backed server packages are loaded from node_modules at run time, not bundled.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@tensorflow/tfjs", "onnxruntime-web"],
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "onnxruntime-web"],
   async headers() {
     return [
       // Studio pages may not be framed by anyone; the embed route sets its own frame-ancestors.

@@ -62,7 +62,8 @@ export class EmbeddingBag extends tf.layers.Layer {
         const rowOf = tf.floorDiv(tf.range(0, n * length, 1, "int32"), tf.scalar(length, "int32"));
         const summed = tf.sparse.sparseSegmentSum(table, tf.reshape(ids, [-1]) as tf.Tensor1D, rowOf as tf.Tensor1D);
         const padding = tf.sub(tf.scalar(length), count);
-        const row0 = tf.slice(table, [0, 0], [1, this.outputDim]);
+        // gather, not slice: tfjs-backend-wasm's Slice of one row of a large table took 4-9 ms.
+        const row0 = tf.gather(table, tf.tensor1d([0], "int32"));
         return tf.div(tf.sub(summed, tf.mul(padding, row0)), denom);
       }
       // webgl (whose segment sum reads the whole table back to the CPU), webgpu: gather on the GPU.

@@ -9,24 +9,27 @@ export interface RateLimitResult {
   retryAfterSeconds: number;
 }
 
+/** How Prisma stores DateTime in SQLite (text, compared as text in the statement below). */
+const sqliteTime = (d: Date) => d.toISOString().replace("Z", "+00:00");
+
 /**
  * Fixed-window counter stored in the database, so replicas share it. `consume` counts one hit;
  * `peek` only reads (used to refuse before doing expensive work such as password hashing).
+ * One upsert statement (one commit): the REST API calls this on every request.
  */
 export async function consume(key: string, limit: number, windowMs: number): Promise<RateLimitResult> {
   const now = new Date();
-  const bucket = await db.$transaction(async (tx) => {
-    const existing = await tx.rateLimitBucket.findUnique({ where: { key } });
-    if (!existing || existing.resetAt <= now) {
-      return tx.rateLimitBucket.upsert({
-        where: { key },
-        create: { key, count: 1, resetAt: new Date(now.getTime() + windowMs) },
-        update: { count: 1, resetAt: new Date(now.getTime() + windowMs) },
-      });
-    }
-    return tx.rateLimitBucket.update({ where: { key }, data: { count: { increment: 1 } } });
-  });
-  return toResult(bucket.count, limit, bucket.resetAt, now);
+  const nowText = sqliteTime(now);
+  const rows = await db.$queryRaw<{ count: number | bigint; resetAt: Date | string }[]>`
+    INSERT INTO "RateLimitBucket" ("key", "count", "resetAt", "updatedAt")
+    VALUES (${key}, 1, ${sqliteTime(new Date(now.getTime() + windowMs))}, ${nowText})
+    ON CONFLICT ("key") DO UPDATE SET
+      "count" = CASE WHEN "RateLimitBucket"."resetAt" <= ${nowText} THEN 1 ELSE "RateLimitBucket"."count" + 1 END,
+      "resetAt" = CASE WHEN "RateLimitBucket"."resetAt" <= ${nowText} THEN excluded."resetAt" ELSE "RateLimitBucket"."resetAt" END,
+      "updatedAt" = excluded."updatedAt"
+    RETURNING "count", "resetAt"`;
+  const row = rows[0];
+  return toResult(Number(row.count), limit, new Date(row.resetAt), now);
 }
 
 export async function peek(key: string, limit: number): Promise<RateLimitResult> {

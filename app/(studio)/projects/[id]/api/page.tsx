@@ -1,0 +1,32 @@
+import { headers } from "next/headers";
+import { getTranslations } from "next-intl/server";
+import { ApiTab } from "@/components/api/api-tab";
+import { EmptyTab } from "@/components/workspace/empty-tab";
+import { apiPageInfo, listApiKeys } from "@/lib/server/api-keys";
+import { publicOrigin } from "@/lib/server/api-v1/http";
+import { MAX_BATCH, rateLimitConfig } from "@/lib/server/api-v1/predict";
+import { requireOwnedProject } from "@/lib/server/session";
+
+export async function generateMetadata() {
+  return { title: (await getTranslations("workspace.tabs"))("api") };
+}
+
+export default async function ApiPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const { user, project } = await requireOwnedProject(id);
+  const info = await apiPageInfo(user.id, project.id);
+  if (project.status !== "trained" || info.inputKind === null) return <EmptyTab projectId={project.id} tab="api" status={project.status} />;
+  const { slug, keys } = await listApiKeys(user.id, project.id);
+  const origin = publicOrigin(await headers(), "http://localhost:3000");
+  return (
+    <ApiTab
+      projectId={project.id}
+      origin={origin}
+      initialSlug={slug}
+      initialKeys={keys}
+      example={info.example}
+      rateLimit={rateLimitConfig()}
+      maxBatch={MAX_BATCH}
+    />
+  );
+}

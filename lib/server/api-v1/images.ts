@@ -1,0 +1,56 @@
+import "server-only";
+import { decodePng, isPng, PngError } from "@/lib/ml/image/png";
+import type { RawImage } from "@/lib/ml/types";
+import { ApiError } from "./errors";
+
+/** Largest image accepted, in pixels (a 2048×2048 PNG). */
+export const MAX_IMAGE_PIXELS = 2048 * 2048;
+
+const invalid = (message: string) => new ApiError("invalid_input", message);
+
+/** The square in the middle of the image, as the studio crops for training and the playground. */
+export function centreCropSquare(img: RawImage): RawImage {
+  const side = Math.min(img.width, img.height);
+  if (img.width === img.height) return img;
+  const x0 = Math.floor((img.width - side) / 2);
+  const y0 = Math.floor((img.height - side) / 2);
+  const c = img.channels;
+  const out = new Uint8Array(side * side * c);
+  for (let y = 0; y < side; y++) {
+    const from = ((y0 + y) * img.width + x0) * c;
+    out.set(img.data.subarray(from, from + side * c) as Uint8Array, y * side * c);
+  }
+  return { width: side, height: side, channels: c, data: out };
+}
+
+/**
+ * An image input of the REST API: a PNG as a data URL ("data:image/png;base64,…") or as plain
+ * base64. JPEG and WebP are refused with a plain message: there is no pure-JavaScript decoder for
+ * them among the dependencies, and native add-ons are not used.
+ */
+export function decodeImageInput(x: unknown, where: string): RawImage {
+  const expected = `${where} must be an image: a PNG as a data URL ("data:image/png;base64,…") or as plain base64.`;
+  if (typeof x !== "string" || x.length === 0) throw invalid(expected);
+  let b64 = x;
+  if (x.startsWith("data:")) {
+    const comma = x.indexOf(",");
+    if (comma < 0 || !x.slice(0, comma).endsWith(";base64")) throw invalid(expected);
+    b64 = x.slice(comma + 1);
+  }
+  b64 = b64.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(b64)) throw invalid(`${where} is not valid base64. ${expected}`);
+  const bytes = new Uint8Array(Buffer.from(b64, b64.includes("-") || b64.includes("_") ? "base64url" : "base64"));
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
+    throw invalid(`${where} is a JPEG image. The REST API decodes PNG images only for now: convert the image to PNG and send it again.`);
+  }
+  if (String.fromCharCode(...bytes.subarray(8, 12)) === "WEBP") {
+    throw invalid(`${where} is a WebP image. The REST API decodes PNG images only for now: convert the image to PNG and send it again.`);
+  }
+  if (!isPng(bytes)) throw invalid(`${where} is not a PNG image. ${expected}`);
+  try {
+    return centreCropSquare(decodePng(bytes, MAX_IMAGE_PIXELS));
+  } catch (e) {
+    if (e instanceof PngError) throw invalid(`${where} could not be read: ${e.message}.`);
+    throw e;
+  }
+}

@@ -1,0 +1,161 @@
+import { API_ERROR_STATUS } from "./errors";
+import { DEFAULT_TOP_K, MAX_BATCH, MAX_BODY_BYTES, MAX_TEXT_CHARS, MAX_TOP_K, rateLimitConfig } from "./predict";
+
+const errorCodes = Object.keys(API_ERROR_STATUS);
+
+const rateHeaders = {
+  "X-RateLimit-Limit": { description: "Requests allowed per window for this API key.", schema: { type: "integer" } },
+  "X-RateLimit-Remaining": { description: "Requests left in the current window.", schema: { type: "integer" } },
+  "X-RateLimit-Reset": { description: "When the window resets, in Unix seconds.", schema: { type: "integer" } },
+};
+
+const errorResponse = (description: string, codes: string[], withRateHeaders = true) => ({
+  description: `${description} Codes: ${codes.join(", ")}.`,
+  ...(withRateHeaders ? { headers: rateHeaders } : {}),
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+});
+
+/** The OpenAPI 3.1 description of the public REST API, served at /api/v1/openapi.json. */
+export function openApiDocument(origin: string) {
+  const { limit, windowSeconds } = rateLimitConfig();
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "AI Mass Studio prediction API",
+      version: "1.0.0",
+      description:
+        `Runs a project's active model version on the server. Create an API key in the project's API tab and send it as ` +
+        `"Authorization: Bearer <key>". Each key may make ${limit} requests per ${windowSeconds} seconds; every answer carries ` +
+        `X-RateLimit-* headers, and 429 answers a Retry-After header. Keep keys on your server: anyone with a key can call the model.`,
+    },
+    servers: [{ url: `${origin}/api/v1` }],
+    security: [{ bearerAuth: [] }],
+    paths: {
+      "/models/{slug}/predict": {
+        post: {
+          operationId: "predict",
+          summary: "Predict with the model's active version",
+          description:
+            `Text models take a string, tabular models an object of column values, image models a PNG image in base64 ` +
+            `(a data URL or plain base64; JPEG and WebP are refused with 400 for now; the centre square is used, as in training). ` +
+            `Send one input as "input" or up to ${MAX_BATCH} as "inputs".`,
+          parameters: [
+            { name: "slug", in: "path", required: true, description: "The model's id, shown in the project's API tab.", schema: { type: "string" } },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: { $ref: "#/components/schemas/PredictRequest" },
+                examples: {
+                  text: { value: { input: "What time do you open?" } },
+                  batch: { value: { inputs: ["I lost my card", "What is my balance?"], topK: 3 } },
+                  tabular: { value: { input: { age: 42, city: "Paris", member: true } } },
+                  image: { value: { input: "data:image/png;base64,iVBORw0KGgo…" } },
+                },
+              },
+            },
+          },
+          responses: {
+            "200": {
+              description: 'The prediction ("input") or the list of predictions ("inputs").',
+              headers: rateHeaders,
+              content: {
+                "application/json": {
+                  schema: { oneOf: [{ $ref: "#/components/schemas/PredictResponse" }, { $ref: "#/components/schemas/BatchPredictResponse" }] },
+                },
+              },
+            },
+            "400": errorResponse("Malformed body or an input the model cannot take.", ["invalid_json", "invalid_input"]),
+            "401": errorResponse("Missing, unknown or revoked API key.", ["missing_api_key", "invalid_api_key", "revoked_api_key"], false),
+            "403": errorResponse("The key belongs to another model.", ["key_not_for_model"], false),
+            "404": errorResponse("No model has this slug.", ["model_not_found"], false),
+            "409": errorResponse("The project has no trained model yet.", ["no_trained_model"]),
+            "413": errorResponse(`More than ${MAX_BATCH} inputs, or a body over ${MAX_BODY_BYTES / 2 ** 20} MB.`, ["batch_too_large", "payload_too_large"]),
+            "422": errorResponse("The model takes input this API cannot run yet (e.g. audio).", ["unsupported_model"]),
+            "429": {
+              ...errorResponse("Too many requests for this key in the current window.", ["rate_limited"]),
+              headers: { ...rateHeaders, "Retry-After": { description: "Seconds to wait before trying again.", schema: { type: "integer" } } },
+            },
+            "500": errorResponse("Unexpected failure on the server.", ["internal"], false),
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", description: "An API key of the project, starting with ams_." },
+      },
+      schemas: {
+        Input: {
+          description: "A text (text models), an object of column values (tabular models) or a PNG image in base64 (image models).",
+          oneOf: [
+            { type: "string", description: `A text of at most ${MAX_TEXT_CHARS} characters, or a PNG as "data:image/png;base64,…" or plain base64.` },
+            { type: "object", additionalProperties: { type: ["string", "number", "boolean", "null"] } },
+          ],
+        },
+        PredictRequest: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            input: { $ref: "#/components/schemas/Input" },
+            inputs: { type: "array", minItems: 1, maxItems: MAX_BATCH, items: { $ref: "#/components/schemas/Input" } },
+            topK: { type: "integer", minimum: 1, maximum: MAX_TOP_K, default: DEFAULT_TOP_K, description: "How many best classes to return." },
+          },
+          oneOf: [{ required: ["input"] }, { required: ["inputs"] }],
+        },
+        LabelScore: {
+          type: "object",
+          required: ["label", "confidence"],
+          properties: { label: { type: "string" }, confidence: { type: "number", minimum: 0, maximum: 1 } },
+        },
+        Prediction: {
+          description: "A class (classification models) or a value (regression models).",
+          oneOf: [
+            {
+              type: "object",
+              required: ["label", "confidence", "topK", "latencyMs"],
+              properties: {
+                label: { type: "string" },
+                confidence: { type: "number", minimum: 0, maximum: 1 },
+                topK: { type: "array", items: { $ref: "#/components/schemas/LabelScore" } },
+                latencyMs: { type: "number", description: "Model time for this input (a batch's time divided by its size)." },
+              },
+            },
+            {
+              type: "object",
+              required: ["value", "latencyMs"],
+              properties: { value: { type: "number" }, latencyMs: { type: "number" } },
+            },
+          ],
+        },
+        PredictResponse: {
+          allOf: [
+            { $ref: "#/components/schemas/Prediction" },
+            { type: "object", required: ["modelVersion"], properties: { modelVersion: { type: "integer", description: "Number of the model version that answered." } } },
+          ],
+        },
+        BatchPredictResponse: {
+          type: "object",
+          required: ["modelVersion", "predictions", "latencyMs"],
+          properties: {
+            modelVersion: { type: "integer" },
+            predictions: { type: "array", items: { $ref: "#/components/schemas/Prediction" } },
+            latencyMs: { type: "number", description: "Model time for the whole batch." },
+          },
+        },
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: { code: { type: "string", enum: errorCodes }, message: { type: "string" } },
+            },
+          },
+        },
+      },
+    },
+  };
+}

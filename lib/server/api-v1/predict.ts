@@ -1,0 +1,233 @@
+import "server-only";
+import type { Predictor, PredictorInput } from "@/lib/ml/predictor";
+import { PredictorError } from "@/lib/ml/predictor";
+import type { TabularRow } from "@/lib/ml/types";
+import { hashApiKey, isWellFormedApiKey } from "../api-keys";
+import { readBlob } from "../blob-store";
+import { db } from "../db";
+import { consume, type RateLimitResult } from "../rate-limit";
+import { ApiError } from "./errors";
+import { decodeImageInput } from "./images";
+import { NODE_BACKBONES } from "./backbones";
+import { withPredictor } from "./predictor-cache";
+
+const nodeBackboneAvailable = (id: string | undefined) => !!id && NODE_BACKBONES.includes(id);
+import { recordApiUse } from "./usage";
+
+/** Inputs in one call; more must be split into several calls. */
+export const MAX_BATCH = 32;
+/** Largest request body (a few base64 PNG images; texts and rows are far smaller). */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+export const MAX_TEXT_CHARS = 10_000;
+export const MAX_TOP_K = 20;
+export const DEFAULT_TOP_K = 5;
+
+/** Requests per key and window; the environment can raise it (benchmarks) or lower it (tests). */
+export function rateLimitConfig(): { limit: number; windowSeconds: number } {
+  const limit = Number(process.env.STUDIO_API_RATE_LIMIT);
+  const windowSeconds = Number(process.env.STUDIO_API_RATE_WINDOW_S);
+  return {
+    limit: Number.isInteger(limit) && limit > 0 ? limit : 60,
+    windowSeconds: Number.isInteger(windowSeconds) && windowSeconds > 0 ? windowSeconds : 60,
+  };
+}
+
+export interface AuthorizedKey {
+  keyId: string;
+  projectId: string;
+  /** The project's active model version, read with the key (one query on the hot path). */
+  activeVersion: { id: string; number: number; bundleBlobId: string | null } | null;
+}
+
+/**
+ * Who is calling: the key must exist, not be revoked, and belong to the project at `slug`.
+ * The key is checked first, so callers without a valid key learn nothing about slugs.
+ */
+export async function authorize(authorization: string | null, slug: string): Promise<AuthorizedKey> {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
+  if (!m) throw new ApiError("missing_api_key", 'Send your API key in the Authorization header: "Authorization: Bearer ams_…".');
+  const key = m[1];
+  const row = isWellFormedApiKey(key)
+    ? await db.apiKey.findUnique({
+        where: { keyHash: hashApiKey(key) },
+        select: {
+          id: true,
+          revokedAt: true,
+          project: { select: { id: true, apiSlug: true, activeModelVersion: { select: { id: true, number: true, bundleBlobId: true } } } },
+        },
+      })
+    : null;
+  if (!row) throw new ApiError("invalid_api_key", "This API key is not valid. Check that you copied the whole key.");
+  if (row.revokedAt) throw new ApiError("revoked_api_key", "This API key was revoked. Create a new key in the project's API tab.");
+  if (row.project.apiSlug !== slug) {
+    const exists = slug.length <= 64 && (await db.project.findUnique({ where: { apiSlug: slug }, select: { id: true } }));
+    if (!exists) throw new ApiError("model_not_found", "There is no model at this address. Check the URL in the project's API tab.");
+    throw new ApiError("key_not_for_model", "This API key belongs to another model. Use a key created in this project's API tab.");
+  }
+  return { keyId: row.id, projectId: row.project.id, activeVersion: row.project.activeModelVersion };
+}
+
+export function rateLimitHeaders(r: RateLimitResult): Record<string, string> {
+  return {
+    "X-RateLimit-Limit": String(r.limit),
+    "X-RateLimit-Remaining": String(r.remaining),
+    "X-RateLimit-Reset": String(Math.ceil(r.resetAt.getTime() / 1000)),
+  };
+}
+
+/** Counts the request against the key's limit; throws 429 (with Retry-After) when it is used up. */
+export async function checkRateLimit(keyId: string): Promise<Record<string, string>> {
+  const { limit, windowSeconds } = rateLimitConfig();
+  const r = await consume(`api-key:${keyId}`, limit, windowSeconds * 1000);
+  const headers = rateLimitHeaders(r);
+  if (!r.allowed) {
+    throw new ApiError(
+      "rate_limited",
+      `Too many requests with this API key: the limit is ${limit} per ${windowSeconds} seconds. Try again in ${r.retryAfterSeconds} seconds.`,
+      { ...headers, "Retry-After": String(r.retryAfterSeconds) },
+    );
+  }
+  return headers;
+}
+
+/** Reads the JSON body (any content type; size-limited) and returns the inputs and options. */
+export async function readPredictBody(req: Request): Promise<{ inputs: unknown[]; batch: boolean; topK: number }> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  const tooLarge = () => new ApiError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 2 ** 20} MB.`);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiError("invalid_json", 'The request body is not valid JSON. Send {"input": …} or {"inputs": […]}.');
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new ApiError("invalid_input", 'The request body must be a JSON object: {"input": …} or {"inputs": […]}.');
+  }
+  const b = body as Record<string, unknown>;
+  const unknownFields = Object.keys(b).filter((k) => !["input", "inputs", "topK"].includes(k));
+  if (unknownFields.length) throw new ApiError("invalid_input", `Unknown field "${unknownFields[0]}". Send "input" (one) or "inputs" (a list), and optionally "topK".`);
+  const hasOne = "input" in b;
+  const hasMany = "inputs" in b;
+  if (hasOne === hasMany) throw new ApiError("invalid_input", 'Send exactly one of "input" (one input) or "inputs" (a list of inputs).');
+  let topK = DEFAULT_TOP_K;
+  if (b.topK !== undefined) {
+    if (typeof b.topK !== "number" || !Number.isInteger(b.topK) || b.topK < 1 || b.topK > MAX_TOP_K) {
+      throw new ApiError("invalid_input", `"topK" must be a whole number from 1 to ${MAX_TOP_K}.`);
+    }
+    topK = b.topK;
+  }
+  if (hasOne) return { inputs: [b.input], batch: false, topK };
+  if (!Array.isArray(b.inputs)) throw new ApiError("invalid_input", '"inputs" must be a list.');
+  if (b.inputs.length === 0) throw new ApiError("invalid_input", '"inputs" is empty: send at least one input.');
+  if (b.inputs.length > MAX_BATCH) {
+    throw new ApiError("batch_too_large", `Too many inputs in one call: ${b.inputs.length}; at most ${MAX_BATCH}. Split them into several calls.`);
+  }
+  return { inputs: b.inputs, batch: true, topK };
+}
+
+const where = (i: number, batch: boolean) => (batch ? `inputs[${i}]` : "input");
+
+/** Checks each input against what the model takes: text → a string, tabular → {column: value}, image → a PNG in base64. */
+export function validateInputs(p: Predictor, inputs: unknown[], batch: boolean): PredictorInput[] {
+  if (p.inputKind === "text") {
+    return inputs.map((x, i) => {
+      if (typeof x !== "string") throw new ApiError("invalid_input", `${where(i, batch)} must be a string of text.`);
+      if (x.length > MAX_TEXT_CHARS) throw new ApiError("invalid_input", `${where(i, batch)} is longer than ${MAX_TEXT_CHARS} characters.`);
+      return x;
+    });
+  }
+  if (p.inputKind === "tabular") {
+    return inputs.map((x, i) => {
+      if (typeof x !== "object" || x === null || Array.isArray(x)) {
+        throw new ApiError("invalid_input", `${where(i, batch)} must be an object of column values, e.g. {"age": 42, "city": "Paris"}.`);
+      }
+      for (const [k, v] of Object.entries(x)) {
+        if (!(v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean")) {
+          throw new ApiError("invalid_input", `${where(i, batch)}.${k} must be a string, a number, true/false or null.`);
+        }
+        if (typeof v === "string" && v.length > MAX_TEXT_CHARS) throw new ApiError("invalid_input", `${where(i, batch)}.${k} is longer than ${MAX_TEXT_CHARS} characters.`);
+      }
+      return x as TabularRow;
+    });
+  }
+  const m = p.manifest;
+  const takesImages = p.inputKind === "image" || (p.inputKind === "features" && m.backbone !== null && m.scene.startsWith("image"));
+  if (takesImages && (p.inputKind === "image" || nodeBackboneAvailable(m.backbone?.id))) {
+    return inputs.map((x, i) => decodeImageInput(x, where(i, batch)));
+  }
+  throw new ApiError(
+    "unsupported_model",
+    "This kind of model cannot be called through the REST API yet (text, tabular and image models can). Use the share link or the embed widget, which run it in the browser.",
+  );
+}
+
+export interface ClassItem {
+  label: string;
+  confidence: number;
+  topK: { label: string; confidence: number }[];
+  latencyMs: number;
+}
+export interface RegressionItem {
+  value: number;
+  latencyMs: number;
+}
+
+export interface PredictOutcome {
+  modelVersion: number;
+  items: (ClassItem | RegressionItem)[];
+  latencyMs: number;
+}
+
+const round3 = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/** Runs the project's active model version on the inputs, in this process. */
+export async function runActiveModel(auth: AuthorizedKey, inputs: unknown[], batch: boolean, topK: number): Promise<PredictOutcome> {
+  const version = auth.activeVersion;
+  if (!version?.bundleBlobId) throw noModel();
+  const blobId = version.bundleBlobId;
+  return withPredictor(
+    version.id,
+    async () => new Uint8Array(await readBlob(blobId)),
+    async (p) => {
+      const started = performance.now(); // model time includes decoding images
+      const valid = validateInputs(p, inputs, batch);
+      let items: (ClassItem | RegressionItem)[];
+      try {
+        if (p.task === "classification") {
+          const out = await p.predict(valid, { topK });
+          const ms = performance.now() - started;
+          items = out.map((o) => ({ label: o.label, confidence: o.confidence, topK: o.topK, latencyMs: round3(ms / out.length) }));
+        } else {
+          const values = await p.predictValues(valid);
+          const ms = performance.now() - started;
+          items = Array.from(values, (value) => ({ value, latencyMs: round3(ms / values.length) }));
+        }
+      } catch (e) {
+        if (e instanceof PredictorError && e.code === "bad-input") throw new ApiError("invalid_input", e.message);
+        throw e;
+      }
+      return { modelVersion: version.number, items, latencyMs: round3(performance.now() - started) };
+    },
+  );
+}
+
+function noModel() {
+  return new ApiError("no_trained_model", "This project has no trained model yet. Train one in the studio, then call the API again.");
+}
+
+/** Queues the key's last use and one PredictionEvent per input; written after the answer. */
+export function recordPredictions(auth: AuthorizedKey, outcome: PredictOutcome): void {
+  recordApiUse(
+    auth.keyId,
+    outcome.items.map((it) => ({
+      projectId: auth.projectId,
+      modelVersionId: auth.activeVersion?.id ?? null,
+      label: "label" in it ? it.label : String(it.value),
+      confidence: "confidence" in it ? it.confidence : null,
+      latencyMs: it.latencyMs,
+    })),
+  );
+}
