@@ -88,10 +88,18 @@ export function openApiDocument(origin: string) {
       },
       schemas: {
         Input: {
-          description: "A text (text models), an object of column values (tabular models) or a PNG image in base64 (image models).",
+          description:
+            "A text (text, FAQ and entity models), an object of column values (tabular models), a PNG image in base64 (image and tagging models), or a recommendation query: {user} for a known user, {ratings: [{item, rating?}]} for a new one, {} for popular items.",
           oneOf: [
             { type: "string", description: `A text of at most ${MAX_TEXT_CHARS} characters, or a PNG as "data:image/png;base64,…" or plain base64.` },
             { type: "object", additionalProperties: { type: ["string", "number", "boolean", "null"] } },
+            {
+              type: "object",
+              properties: {
+                user: { type: "string" },
+                ratings: { type: "array", maxItems: 200, items: { type: "object", required: ["item"], properties: { item: { type: "string" }, rating: { type: "number" } } } },
+              },
+            },
           ],
         },
         PredictRequest: {
@@ -110,7 +118,7 @@ export function openApiDocument(origin: string) {
           properties: { label: { type: "string" }, confidence: { type: "number", minimum: 0, maximum: 1 } },
         },
         Prediction: {
-          description: "A class (classification models) or a value (regression models).",
+          description: "A class (classification), a value (regression), an answer (FAQ), entities, recommended items or tags, by model kind.",
           oneOf: [
             {
               type: "object",
@@ -126,6 +134,55 @@ export function openApiDocument(origin: string) {
               type: "object",
               required: ["value", "latencyMs"],
               properties: { value: { type: "number" }, latencyMs: { type: "number" } },
+            },
+            {
+              description: "FAQ: the best answer and up to topK related questions.",
+              type: "object",
+              required: ["answerId", "question", "answer", "confidence", "related", "latencyMs"],
+              properties: {
+                answerId: { type: "string" },
+                question: { type: "string" },
+                answer: { type: "string" },
+                confidence: { type: "number", minimum: 0, maximum: 1 },
+                related: { type: "array", items: { type: "object", properties: { answerId: { type: "string" }, question: { type: "string" }, confidence: { type: "number" } } } },
+                latencyMs: { type: "number" },
+              },
+            },
+            {
+              description: "Entities: spans with UTF-16 offsets into the input (end exclusive), and the same texts grouped by type.",
+              type: "object",
+              required: ["entities", "slots", "latencyMs"],
+              properties: {
+                entities: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    properties: { type: { type: "string" }, text: { type: "string" }, start: { type: "integer" }, end: { type: "integer" }, confidence: { type: "number" } },
+                  },
+                },
+                slots: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
+                latencyMs: { type: "number" },
+              },
+            },
+            {
+              description: "Recommendation: the topK best items; source is user, new-user or popular (cold start).",
+              type: "object",
+              required: ["items", "source", "latencyMs"],
+              properties: {
+                items: { type: "array", items: { type: "object", properties: { item: { type: "string" }, score: { type: "number" } } } },
+                source: { type: "string", enum: ["user", "new-user", "popular"] },
+                latencyMs: { type: "number" },
+              },
+            },
+            {
+              description: "Multi-label tagging: the tags at or above their tuned thresholds, and every tag's score.",
+              type: "object",
+              required: ["tags", "scores", "latencyMs"],
+              properties: {
+                tags: { type: "array", items: { type: "object", properties: { label: { type: "string" }, confidence: { type: "number" }, threshold: { type: "number" } } } },
+                scores: { type: "array", items: { $ref: "#/components/schemas/LabelScore" } },
+                latencyMs: { type: "number" },
+              },
             },
           ],
         },

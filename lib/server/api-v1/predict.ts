@@ -153,6 +153,24 @@ export function validateInputs(p: Predictor, inputs: unknown[], batch: boolean):
       return x as TabularRow;
     });
   }
+  if (p.inputKind === "ids") {
+    // Recommendation: {"user": "u42"} for a known user, {"ratings": [{"item": "…", "rating": 4}]} for a new one, {} for popular items.
+    return inputs.map((x, i) => {
+      if (typeof x !== "object" || x === null || Array.isArray(x)) {
+        throw new ApiError("invalid_input", `${where(i, batch)} must be an object: {"user": "id"} or {"ratings": [{"item": "id", "rating": 5}]}.`);
+      }
+      const q = x as { user?: unknown; ratings?: unknown };
+      if (q.user !== undefined && typeof q.user !== "string") throw new ApiError("invalid_input", `${where(i, batch)}.user must be a string.`);
+      if (q.ratings !== undefined) {
+        if (!Array.isArray(q.ratings) || q.ratings.length > 200) throw new ApiError("invalid_input", `${where(i, batch)}.ratings must be a list of at most 200 {"item", "rating"} objects.`);
+        q.ratings.forEach((r, j) => {
+          const ok = typeof r === "object" && r !== null && typeof (r as { item?: unknown }).item === "string" && ["undefined", "number"].includes(typeof (r as { rating?: unknown }).rating);
+          if (!ok) throw new ApiError("invalid_input", `${where(i, batch)}.ratings[${j}] must be {"item": "id", "rating": number (optional)}.`);
+        });
+      }
+      return { user: q.user as string | undefined, ratings: q.ratings as { item: string; rating?: number }[] | undefined };
+    });
+  }
   const m = p.manifest;
   const takesImages = p.inputKind === "image" || (p.inputKind === "features" && m.backbone !== null && m.scene.startsWith("image"));
   if (takesImages && (p.inputKind === "image" || nodeBackboneAvailable(m.backbone?.id))) {
@@ -160,7 +178,7 @@ export function validateInputs(p: Predictor, inputs: unknown[], batch: boolean):
   }
   throw new ApiError(
     "unsupported_model",
-    "This kind of model cannot be called through the REST API yet (text, tabular and image models can). Use the share link or the embed widget, which run it in the browser.",
+    "This kind of model cannot be called through the REST API yet (text, tabular, image, FAQ, entity, recommendation and tagging models can). Use the share link or the embed widget, which run it in the browser.",
   );
 }
 
@@ -175,9 +193,38 @@ export interface RegressionItem {
   latencyMs: number;
 }
 
+/** FAQ: the best answer and related questions. */
+export interface AnswerItem {
+  answerId: string;
+  question: string;
+  answer: string;
+  confidence: number;
+  related: { answerId: string; question: string; confidence: number }[];
+  latencyMs: number;
+}
+/** Entities with character offsets, and the same grouped by type ("slots"). */
+export interface EntitiesItem {
+  entities: { type: string; text: string; start: number; end: number; confidence: number }[];
+  slots: Record<string, string[]>;
+  latencyMs: number;
+}
+/** Recommendation: top-N items and where they came from ("user", "new-user", "popular"). */
+export interface RecommendationItem {
+  items: { item: string; score: number }[];
+  source: string;
+  latencyMs: number;
+}
+/** Multi-label: the tags above their thresholds, and every tag's score. */
+export interface TagsItem {
+  tags: { label: string; confidence: number; threshold: number }[];
+  scores: { label: string; confidence: number }[];
+  latencyMs: number;
+}
+export type PredictItem = ClassItem | RegressionItem | AnswerItem | EntitiesItem | RecommendationItem | TagsItem;
+
 export interface PredictOutcome {
   modelVersion: number;
-  items: (ClassItem | RegressionItem)[];
+  items: PredictItem[];
   latencyMs: number;
 }
 
@@ -194,19 +241,54 @@ export async function runActiveModel(auth: AuthorizedKey, inputs: unknown[], bat
     async (p) => {
       const started = performance.now(); // model time includes decoding images
       const valid = validateInputs(p, inputs, batch);
-      let items: (ClassItem | RegressionItem)[];
+      let items: PredictItem[];
+      const per = (n: number) => round3((performance.now() - started) / Math.max(1, n));
       try {
-        if (p.task === "classification") {
-          const out = await p.predict(valid, { topK });
-          const ms = performance.now() - started;
-          items = out.map((o) => ({ label: o.label, confidence: o.confidence, topK: o.topK, latencyMs: round3(ms / out.length) }));
-        } else {
-          const values = await p.predictValues(valid);
-          const ms = performance.now() - started;
-          items = Array.from(values, (value) => ({ value, latencyMs: round3(ms / values.length) }));
+        switch (p.task) {
+          case "classification": {
+            const out = await p.predict(valid, { topK });
+            const ms = per(out.length);
+            items = out.map((o) => ({ label: o.label, confidence: o.confidence, topK: o.topK, latencyMs: ms }));
+            break;
+          }
+          case "regression": {
+            const values = await p.predictValues(valid);
+            const ms = per(values.length);
+            items = Array.from(values, (value) => ({ value, latencyMs: ms }));
+            break;
+          }
+          case "retrieval": {
+            const out = await p.retrieve(valid as string[], { related: Math.min(topK, 10) });
+            const ms = per(out.length);
+            items = out.map((o) => ({ ...o, latencyMs: ms }));
+            break;
+          }
+          case "entities": {
+            const out = await p.extract(valid as string[]);
+            const ms = per(out.length);
+            items = out.map((o) => {
+              const slots: Record<string, string[]> = {};
+              for (const e of o.entities) (slots[e.type] ??= []).push(e.text);
+              return { entities: o.entities, slots, latencyMs: ms };
+            });
+            break;
+          }
+          case "ranking": {
+            const out = await p.recommend(valid as { user?: string }[], { topN: topK });
+            const ms = per(out.length);
+            items = out.map((o) => ({ items: o.items, source: o.source, latencyMs: ms }));
+            break;
+          }
+          case "multi-label": {
+            const out = await p.predictTags(valid);
+            const ms = per(out.length);
+            items = out.map((o) => ({ tags: o.tags, scores: o.scores, latencyMs: ms }));
+            break;
+          }
         }
       } catch (e) {
         if (e instanceof PredictorError && e.code === "bad-input") throw new ApiError("invalid_input", e.message);
+        if (e instanceof PredictorError && (e.code === "unknown-user" || e.code === "unknown-item")) throw new ApiError("invalid_input", e.message);
         throw e;
       }
       return { modelVersion: version.number, items, latencyMs: round3(performance.now() - started) };
@@ -225,9 +307,18 @@ export function recordPredictions(auth: AuthorizedKey, outcome: PredictOutcome):
     outcome.items.map((it) => ({
       projectId: auth.projectId,
       modelVersionId: auth.activeVersion?.id ?? null,
-      label: "label" in it ? it.label : String(it.value),
-      confidence: "confidence" in it ? it.confidence : null,
+      ...eventOf(it),
       latencyMs: it.latencyMs,
     })),
   );
+}
+
+/** What the Monitor tab records per answer: a label and a confidence where the answer has them. */
+function eventOf(it: PredictItem): { label: string | null; confidence: number | null } {
+  if ("label" in it) return { label: it.label, confidence: it.confidence };
+  if ("value" in it) return { label: String(it.value), confidence: null };
+  if ("answerId" in it) return { label: it.question, confidence: it.confidence };
+  if ("entities" in it) return { label: [...new Set(it.entities.map((e) => e.type))].join(",") || null, confidence: null };
+  if ("source" in it) return { label: it.items[0]?.item ?? null, confidence: null };
+  return { label: it.tags.map((t) => t.label).join(",") || null, confidence: it.tags[0]?.confidence ?? null };
 }

@@ -13,7 +13,7 @@ const FLUSH_AT = 500;
 export interface ApiUseEvent {
   projectId: string;
   modelVersionId: string | null;
-  label: string;
+  label: string | null;
   confidence: number | null;
   latencyMs: number;
 }
