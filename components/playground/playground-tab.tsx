@@ -4,7 +4,9 @@ import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { useTraining } from "@/components/training/training-provider";
+import { FeedbackButtons } from "@/components/widgets/feedback-buttons";
 import { apiFetch } from "@/lib/client/api";
+import { recordPrediction } from "@/lib/client/monitoring";
 import type { ClassPrediction, RawImage } from "@/lib/ml/types";
 
 interface Turn {
@@ -13,6 +15,10 @@ interface Turn {
   text: string;
   prediction?: ClassPrediction;
   suggestions?: string[];
+  /** Monitoring: the user's text this answer is for, and its recorded event once the server replied. */
+  input?: string;
+  eventId?: string | null;
+  recording?: boolean;
 }
 
 const DEFAULT_THRESHOLD = 0.5;
@@ -53,9 +59,12 @@ function Bars({ prediction }: { prediction: ClassPrediction }) {
  */
 export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; scene: string; kind: string }) {
   const t = useTranslations("playground");
+  const tm = useTranslations("monitor");
   const { getClient } = useTraining();
   const [status, setStatus] = useState<"loading" | "ready" | "no-model" | "error">("loading");
   const [version, setVersion] = useState<number | null>(null);
+  const [versionId, setVersionId] = useState<string | null>(null);
+  const [labels, setLabels] = useState<string[]>([]);
   const [replies, setReplies] = useState<Record<string, string>>({});
   const [turns, setTurns] = useState<Turn[]>([]);
   const [threshold, setThreshold] = useState(DEFAULT_THRESHOLD);
@@ -74,14 +83,14 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
       if (!res.ok) throw new Error(String(res.status));
       const bundle = new Uint8Array(await res.arrayBuffer());
       const client = await getClient();
-      if (kind === "image") {
-        const { readManifest } = await import("@/lib/ml/bundle");
-        const backbone = readManifest(bundle).backbone;
-        if (backbone) await client.loadBackbone(backbone.id);
-      }
+      const { readManifest } = await import("@/lib/ml/bundle");
+      const manifest = readManifest(bundle);
+      if (kind === "image" && manifest.backbone) await client.loadBackbone(manifest.backbone.id);
       await client.loadModel(bundle);
       if (!cancelled) {
         setVersion(active.number);
+        setVersionId(active.id);
+        setLabels(manifest.labels ?? []);
         setStatus("ready");
       }
     })().catch(() => !cancelled && setStatus("error"));
@@ -96,7 +105,9 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
     const userTurn: Turn = { id: nextId.current++, from: "user", text: trimmed };
     setTurns((cur) => [...cur, userTurn]);
     const client = await getClient();
+    const started = performance.now();
     const [prediction] = (await client.predict([trimmed], { topK: 3 })) as ClassPrediction[];
+    const latencyMs = performance.now() - started;
     let reply: Turn;
     if (scene === "intent-chatbot") {
       if (prediction.confidence < threshold) {
@@ -107,7 +118,17 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
     } else {
       reply = { id: nextId.current++, from: "bot", text: t("classified", { label: prediction.label, confidence: Math.round(prediction.confidence * 100) }), prediction };
     }
+    reply = { ...reply, input: trimmed, eventId: null, recording: true };
     setTurns((cur) => [...cur, reply]);
+    // Recorded after the answer is shown; the answer never waits for it.
+    void recordPrediction(projectId, {
+      modelVersionId: versionId,
+      label: prediction.label,
+      confidence: prediction.confidence,
+      latencyMs,
+      fallback: !!reply.suggestions,
+      input: trimmed,
+    }).then((eventId) => setTurns((cur) => cur.map((x) => (x.id === reply.id ? { ...x, eventId, recording: false } : x))));
   }
 
   /** A fallback button: the visitor says which intent they meant, and gets its reply. */
@@ -130,8 +151,12 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
   async function onImage(file: File | undefined) {
     if (!file) return;
     const client = await getClient();
-    const [prediction] = (await client.predict([await imageFromFile(file)], { topK: 3 })) as ClassPrediction[];
+    const image = await imageFromFile(file);
+    const started = performance.now();
+    const [prediction] = (await client.predict([image], { topK: 3 })) as ClassPrediction[];
+    const latencyMs = performance.now() - started;
     setImageResult({ url: URL.createObjectURL(file), prediction });
+    void recordPrediction(projectId, { modelVersionId: versionId, label: prediction.label, confidence: prediction.confidence, latencyMs, fallback: false });
   }
 
   if (status === "loading") return <p className="text-slate-500">{t("loading")}</p>;
@@ -163,7 +188,7 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
   return (
     <div className="space-y-4" data-testid="playground">
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
-        <span>{t("runsHere", { version: version ?? 0 })}</span>
+        <span>{tm("playgroundRunsHere", { version: version ?? 0 })}</span>
         {scene === "intent-chatbot" ? (
           <label className="flex items-center gap-2">
             {t("threshold", { value: Math.round(threshold * 100) })}
@@ -187,6 +212,9 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
                 </div>
               ) : null}
               {turn.prediction && turn.from === "bot" ? <Bars prediction={turn.prediction} /> : null}
+              {turn.prediction && turn.from === "bot" && turn.input !== undefined ? (
+                <FeedbackButtons projectId={projectId} eventId={turn.eventId ?? null} pending={turn.recording} input={turn.input} predictedLabel={turn.prediction.label} labels={labels} />
+              ) : null}
             </div>
           </li>
         ))}

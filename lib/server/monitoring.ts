@@ -280,8 +280,9 @@ export interface MonitorData {
   wrong: { feedbackId: string; input: string; predictedLabel: string | null; correctLabel: string; createdAt: string }[];
   /** Labels to choose from when adding an input to the dataset. */
   labels: string[];
-  /** Whether inputs can be added to the dataset here (text scene, data stored on the server). */
+  /** Whether inputs can be added to the dataset here (text scene, data stored on the server), and if not, why. */
   canAdd: boolean;
+  cannotAddReason: "deviceOnly" | "notText" | null;
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -391,6 +392,7 @@ export async function getMonitor(userId: string, projectId: string, opts: { vers
     })),
     labels: await labelsFor(project.id, versions, version ?? project.activeModelVersionId),
     canAdd: !project.localDataOnly && isTextScene(project.scene),
+    cannotAddReason: !isTextScene(project.scene) ? "notText" : project.localDataOnly ? "deviceOnly" : null,
   };
 }
 

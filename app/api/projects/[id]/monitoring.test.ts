@@ -82,7 +82,7 @@ describe("POST /events (Playground predictions)", () => {
     const add = await call(addManyRoute, { cookie: alice.cookie, params: { id }, body: { events: [{ eventId: r.json.id, label: "square" }] } });
     expect(add.status).toBe(400);
     expect(add.json.error.message).toBe("Only text inputs can be added to the dataset of this project.");
-    expect((await monitor(alice.cookie, id)).json.canAdd).toBe(false);
+    expect((await monitor(alice.cookie, id)).json).toMatchObject({ canAdd: false, cannotAddReason: "notText" });
   });
 });
 
@@ -172,6 +172,7 @@ describe("add to dataset", () => {
     const r = await call(addOneRoute, { cookie: alice.cookie, params: { id, feedbackId: fb } });
     expect(r.status).toBe(409);
     expect(r.json.error.message).toContain("keeps its training data on this device only");
+    expect((await monitor(alice.cookie, id)).json).toMatchObject({ canAdd: false, cannotAddReason: "deviceOnly" });
     const zh = await call(addOneRoute, { cookie: alice.cookie, params: { id, feedbackId: fb }, headers: { "accept-language": "zh-CN" } });
     expect(zh.json.error.message).toContain("仅保存在本设备上");
     expect(await db.sample.count({ where: { dataset: { projectId: id } } })).toBe(0);
