@@ -5,6 +5,7 @@ import { getScene } from "@/lib/scenes";
 import { addTextSamplesInTx } from "./datasets";
 import { db, type Prisma } from "./db";
 import { AppError, notFound } from "./errors";
+import { consume } from "./rate-limit";
 
 /* Monitoring: prediction events (one per answer), feedback on answers, and the Monitor tab's
  * aggregates. Owner-side only; the share page and embed record their events elsewhere. */
@@ -19,6 +20,8 @@ export const MAX_EVENTS_READ = 50_000;
 export const LIST_LIMIT = 50;
 
 const DAY_MS = 86_400_000;
+/** Playground events per project and minute: far above a person chatting, low enough to stop a runaway loop. */
+export const EVENTS_PER_MINUTE = 600;
 
 async function ownedProject(userId: string, projectId: string) {
   if (typeof projectId !== "string" || projectId.length > 64) throw notFound();
@@ -56,6 +59,10 @@ export async function recordPlaygroundEvent(
   input: z.output<typeof predictionEventSchema>,
 ): Promise<{ id: string }> {
   const project = await ownedProject(userId, projectId);
+  const limit = await consume(`events:${project.id}`, EVENTS_PER_MINUTE, 60_000);
+  if (!limit.allowed) {
+    throw new AppError("rate_limited", "monitor.errors.tooManyEvents", { headers: { "Retry-After": String(limit.retryAfterSeconds) } });
+  }
   if (input.modelVersionId) {
     const v = await db.modelVersion.findFirst({ where: { id: input.modelVersionId, projectId: project.id }, select: { id: true } });
     if (!v) throw notFound();

@@ -74,6 +74,15 @@ describe("POST /events (Playground predictions)", () => {
     expect(await db.predictionEvent.count({ where: { projectId: id } })).toBe(0);
   });
 
+  it("stops a runaway loop with 429 and Retry-After", async () => {
+    const id = await newProject(alice.cookie);
+    await db.rateLimitBucket.create({ data: { key: `events:${id}`, count: 600, resetAt: new Date(Date.now() + 30_000) } });
+    const r = await event(alice.cookie, id, { latencyMs: 1 });
+    expect(r.status).toBe(429);
+    expect(Number(r.res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await db.predictionEvent.count({ where: { projectId: id } })).toBe(0);
+  });
+
   it("keeps no input for scenes whose input is not text, and adds nothing from them to the dataset", async () => {
     const id = await newProject(alice.cookie, "image-recognition", "mobilenet-transfer", ["buttons"]);
     const r = await event(alice.cookie, id, { label: "circle", confidence: 0.2, latencyMs: 30, input: "should not be kept" });
