@@ -118,9 +118,9 @@ export function MonitorTab({ projectId }: { projectId: string }) {
           {data.truncated ? <p className="text-sm text-amber-700">{t("truncated", { count: data.total })}</p> : null}
           <StackedBars title={t("perDayTitle")} ariaLabel={t("perDayAria")} days={data.perDay} series={channels} testId="per-day-chart" />
           <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
-            <Card label={t("p50")} value={data.latency ? ms(data.latency.p50) : t("noValue")} testId="latency-p50" />
-            <Card label={t("p95")} value={data.latency ? ms(data.latency.p95) : t("noValue")} testId="latency-p95" />
-            <Card label={t("p99")} value={data.latency ? ms(data.latency.p99) : t("noValue")} testId="latency-p99" />
+            <Card label={`${t("latencyTitle")} · ${t("p50")}`} value={data.latency ? ms(data.latency.p50) : t("noValue")} testId="latency-p50" />
+            <Card label={`${t("latencyTitle")} · ${t("p95")}`} value={data.latency ? ms(data.latency.p95) : t("noValue")} testId="latency-p95" />
+            <Card label={`${t("latencyTitle")} · ${t("p99")}`} value={data.latency ? ms(data.latency.p99) : t("noValue")} testId="latency-p99" />
             <Card label={t("fallbackRate")} value={data.fallbackRate === null ? t("noValue") : pct(data.fallbackRate)} detail={t("fallbackHelp")} testId="fallback-rate" />
             <Card
               label={t("feedbackAccuracy")}
@@ -151,7 +151,7 @@ export function MonitorTab({ projectId }: { projectId: string }) {
           {t(data.cannotAddReason === "deviceOnly" ? "cannotAddDeviceOnly" : "cannotAddScene")}
         </p>
       ) : null}
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="space-y-4">
         <ReviewList
           kind="wrong"
           title={t("wrongTitle")}

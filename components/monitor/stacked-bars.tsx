@@ -54,7 +54,7 @@ export function StackedBars({
                 y -= h;
                 return <rect key={s.key} x={x} y={y} width={bar} height={h} fill={s.color} />;
               })}
-              {i % every === 0 || i === days.length - 1 ? (
+              {(i % every === 0 && days.length - 1 - i >= every / 2) || i === days.length - 1 ? (
                 <text x={x + bar / 2} y={H - 6} textAnchor="middle" fontSize="9" fill="#64748b">
                   {d.day.slice(5)}
                 </text>
