@@ -1,11 +1,14 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useTraining } from "@/components/training/training-provider";
 import { ChatWidget } from "@/components/widgets/chat-widget";
 import { ImageWidget } from "@/components/widgets/image-widget";
 import { useModelRunner } from "@/components/widgets/use-model-runner";
+import { FeedbackButtons } from "@/components/widgets/feedback-buttons";
+import type { WidgetAnswer } from "@/components/widgets/chat-widget";
+import { recordPrediction } from "@/lib/client/monitoring";
 import { BotSettings } from "./bot-settings";
 import { apiFetch } from "@/lib/client/api";
 
@@ -17,12 +20,15 @@ const DEFAULT_THRESHOLD = 0.5;
  */
 export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; scene: string; kind: string }) {
   const t = useTranslations("playground");
+  const tm = useTranslations("monitor");
   const { getClient } = useTraining();
   const [active, setActive] = useState<{ id: string; number: number } | null | undefined>(undefined);
   const [replies, setReplies] = useState<Record<string, string>>({});
   const [threshold, setThreshold] = useState(DEFAULT_THRESHOLD);
   const [quickReplies, setQuickReplies] = useState<Record<string, string[]>>({});
   const [listFailed, setListFailed] = useState(false);
+  // Monitoring: the recorded event of each chat answer (by turn), for its feedback buttons.
+  const [events, setEvents] = useState<Record<number, { eventId: string | null; pending: boolean }>>({});
 
   useEffect(() => {
     let cancelled = false;
@@ -52,6 +58,26 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
     eager: true,
   });
 
+  const activeId = active?.id ?? null;
+  const record = useCallback(
+    (answer: WidgetAnswer) => {
+      const turnId = answer.turnId;
+      if (turnId !== undefined) setEvents((cur) => ({ ...cur, [turnId]: { eventId: null, pending: true } }));
+      // Recorded after the answer is shown; the answer never waits for it.
+      void recordPrediction(projectId, {
+        modelVersionId: activeId,
+        label: answer.label,
+        confidence: answer.confidence,
+        latencyMs: answer.latencyMs,
+        fallback: answer.fallback,
+        ...(answer.input ? { input: answer.input } : {}),
+      }).then((eventId) => {
+        if (turnId !== undefined) setEvents((cur) => ({ ...cur, [turnId]: { eventId, pending: false } }));
+      });
+    },
+    [projectId, activeId],
+  );
+
   if (listFailed || runner.status === "error") return <p role="alert" className="rounded-2xl bg-red-50 p-6 text-red-800">{t("loadFailed")}</p>;
   if (active === null) return <p className="rounded-2xl border border-dashed border-slate-300 bg-white p-8 text-slate-600">{t("noModel")}</p>;
   if (active === undefined || runner.status !== "ready") return <p className="text-slate-500">{t("loading")}</p>;
@@ -59,7 +85,7 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
   return (
     <div className="space-y-4" data-testid="playground">
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
-        <span>{t("runsHere", { version: active.number })}</span>
+        <span>{kind === "image" ? t("runsHere", { version: active.number }) : tm("playgroundRunsHere", { version: active.number })}</span>
         {kind !== "image" && scene === "intent-chatbot" ? (
           <label className="flex items-center gap-2">
             {t("threshold", { value: Math.round(threshold * 100) })}
@@ -67,7 +93,28 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
           </label>
         ) : null}
       </div>
-      {kind === "image" ? <ImageWidget runner={runner} /> : <ChatWidget runner={runner} scene={scene} replies={replies} quickReplies={quickReplies} threshold={threshold} />}
+      {kind === "image" ? (
+        <ImageWidget runner={runner} onAnswer={record} />
+      ) : (
+        <ChatWidget
+          runner={runner}
+          scene={scene}
+          replies={replies}
+          quickReplies={quickReplies}
+          threshold={threshold}
+          onAnswer={record}
+          answerExtra={({ turnId, input, prediction }) => (
+            <FeedbackButtons
+              projectId={projectId}
+              eventId={events[turnId]?.eventId ?? null}
+              pending={events[turnId]?.pending ?? true}
+              input={input}
+              predictedLabel={prediction.label}
+              labels={runner.manifest?.labels ?? []}
+            />
+          )}
+        />
+      )}
       {scene === "intent-chatbot" && runner.manifest ? (
         <BotSettings
           projectId={projectId}

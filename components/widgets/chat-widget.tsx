@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useEffect, useRef, useState, type FormEvent, type MutableRefObject } from "react";
+import { useEffect, useRef, useState, type FormEvent, type MutableRefObject, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import type { ClassPrediction } from "@/lib/ml/types";
 import { ConfidenceBars } from "./confidence-bars";
@@ -9,6 +9,8 @@ import type { ModelRunner } from "./use-model-runner";
 
 /** One answer, as the widget showed it; the share page and the embed report it (see visitor-model). */
 export interface WidgetAnswer {
+  /** The answer's turn in this chat (for answerExtra); absent for the picture widget. */
+  turnId?: number;
   input: string;
   text: string;
   label: string | null;
@@ -26,6 +28,8 @@ interface Turn {
   suggestions?: string[];
   /** Quick replies the owner set for the answered intent: texts the visitor can send with one click. */
   quickReplies?: string[];
+  /** Bot answers: the text they answer. */
+  input?: string;
 }
 
 export interface ChatWidgetProps {
@@ -41,6 +45,8 @@ export interface ChatWidgetProps {
   onAnswer?: (answer: WidgetAnswer) => void;
   /** Lets the host (embed.js `send`) type a message into the chat. */
   sendRef?: MutableRefObject<((text: string) => void) | null>;
+  /** Extra content under each model answer (the Playground's feedback buttons). */
+  answerExtra?: (answer: { turnId: number; input: string; prediction: ClassPrediction }) => ReactNode;
   className?: string;
 }
 
@@ -50,7 +56,7 @@ export interface ChatWidgetProps {
  * likely intents as buttons; other text scenes answer with the label and confidence. Everything the
  * model or the visitor wrote is rendered as text, never HTML.
  */
-export function ChatWidget({ runner, scene, replies, quickReplies = {}, threshold, welcome, accent, onAnswer, sendRef, className = "" }: ChatWidgetProps) {
+export function ChatWidget({ runner, scene, replies, quickReplies = {}, threshold, welcome, accent, onAnswer, sendRef, answerExtra, className = "" }: ChatWidgetProps) {
   const t = useTranslations("widgets");
   const [turns, setTurns] = useState<Turn[]>(() => (welcome ? [{ id: 0, from: "bot", text: welcome }] : []));
   const [busy, setBusy] = useState(false);
@@ -93,8 +99,9 @@ export function ChatWidget({ runner, scene, replies, quickReplies = {}, threshol
       } else {
         reply = { id: nextId.current++, from: "bot", text: t("classified", { label: prediction.label, confidence: Math.round(prediction.confidence * 100) }), prediction };
       }
+      reply = { ...reply, input: trimmed };
       setTurns((cur) => [...cur, reply]);
-      onAnswer?.({ input: trimmed, text: reply.text, label: fallback ? null : prediction.label, confidence: prediction.confidence, fallback, latencyMs });
+      onAnswer?.({ turnId: reply.id, input: trimmed, text: reply.text, label: fallback ? null : prediction.label, confidence: prediction.confidence, fallback, latencyMs });
     } catch {
       setFailed(true);
     } finally {
@@ -154,6 +161,7 @@ export function ChatWidget({ runner, scene, replies, quickReplies = {}, threshol
                 </div>
               ) : null}
               {turn.prediction && turn.from === "bot" ? <ConfidenceBars prediction={turn.prediction} /> : null}
+              {answerExtra && turn.prediction && turn.from === "bot" && turn.input !== undefined ? answerExtra({ turnId: turn.id, input: turn.input, prediction: turn.prediction }) : null}
             </div>
           </li>
         ))}

@@ -502,6 +502,30 @@ async function importRows(
   return { kind: "imported", added: rows.length - skipped, skipped, version, issues: formatIssues(issues, locale) };
 }
 
+/**
+ * Adds labelled text examples inside the caller's transaction (so whatever else the caller records
+ * commits or rolls back with them) and records one new dataset version. Text scenes only; refuses
+ * device-only projects, whose examples live in the browser. Returns the new dataset version.
+ */
+export async function addTextSamplesInTx(
+  tx: Tx,
+  project: { id: string; scene: string; localDataOnly: boolean },
+  rows: { text: string; label: string }[],
+  source: string,
+): Promise<number> {
+  const scene = getScene(project.scene);
+  if (!scene || scene.dataKind !== "text") throw new AppError("bad_request", "errors.uploadNotSupported");
+  refuseIfDeviceOnly(project);
+  const ds = await ensureDataset(tx, project.id, scene.dataKind);
+  const schema = parseSchema(ds.schema);
+  const clean = rows.map((r) => ({ text: r.text.trim(), label: checkLabel(r.label) }));
+  for (let i = 0; i < clean.length; i += CHUNK) {
+    await tx.sample.createMany({ data: clean.slice(i, i + CHUNK).map((r) => ({ datasetId: ds.id, text: r.text, label: r.label, source })) });
+  }
+  for (const r of clean) if (!schema.labels.includes(r.label)) schema.labels.push(r.label);
+  return bumpVersion(tx, ds.id, schema);
+}
+
 /** Second step for tables: applies the confirmed column mapping and stores the good rows. */
 export async function importTable(
   userId: string,
