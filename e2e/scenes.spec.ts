@@ -2,18 +2,23 @@ import { createProjectApi, createUser, expect, test } from "./fixtures";
 
 // Each scene: load its sample dataset, train in the browser (the automatic backend: WebAssembly on
 // this machine), then use the widget in the Playground, where the model runs in the browser.
-test.setTimeout(300_000);
+test.setTimeout(420_000);
 
 test.beforeEach(async ({ page }) => {
   await createUser(page.request);
 });
 
-async function trainSample(page: import("@playwright/test").Page, scene: string, modelType: string, interfaces: string[]) {
+async function trainSample(page: import("@playwright/test").Page, scene: string, modelType: string, interfaces: string[], epochs: number) {
+  page.on("pageerror", (e) => console.log(`[${scene}] page error: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && console.log(`[${scene}] console: ${m.text()}`));
   const project = await createProjectApi(page.request, { name: `${scene} sample`, scene, modelType, interfaces });
   const r = await page.request.post(`/api/projects/${project.id}/sample-dataset`);
   expect(r.status(), await r.text()).toBe(201);
   await page.goto(`/projects/${project.id}/train`);
   await page.getByRole("radio", { name: /Fast/ }).check({ force: true });
+  // Fewer epochs than the preset keep the suite short; the widgets are what these tests check.
+  await page.getByTestId("advanced").locator("summary").click();
+  await page.getByLabel("Epochs (passes over the data)").fill(String(epochs));
   await page.getByTestId("start-training").click();
   const done = page.getByTestId("train-done");
   await expect(done).toBeVisible({ timeout: 240_000 });
@@ -24,7 +29,7 @@ async function trainSample(page: import("@playwright/test").Page, scene: string,
 }
 
 test("FAQ: a paraphrased question gets the right answer, with related questions as buttons", async ({ page }) => {
-  const { project } = await trainSample(page, "faq-retrieval", "hybrid-retriever", ["chat"]);
+  const { project } = await trainSample(page, "faq-retrieval", "hybrid-retriever", ["chat"], 10);
   const evaluate = await (await page.request.get(`/api/projects/${project.id}/models`)).json();
   expect(evaluate.versions[0].headline.top1).toBeGreaterThan(0.3);
   const chat = page.getByTestId("faq-chat");
@@ -41,7 +46,7 @@ test("FAQ: a paraphrased question gets the right answer, with related questions 
 });
 
 test("entities: the tagger highlights typed entities and returns them as JSON slots", async ({ page }) => {
-  await trainSample(page, "entity-extraction", "cnn-tagger", ["chat", "api"]);
+  await trainSample(page, "entity-extraction", "cnn-tagger", ["chat", "api"], 20);
   const widget = page.getByTestId("entity-widget");
   // A sentence from the sample data: its entities were seen in training.
   await widget.getByPlaceholder("Type a sentence…").fill("I'm flying from Paris to Tokyo on March 3.");
@@ -56,7 +61,7 @@ test("entities: the tagger highlights typed entities and returns them as JSON sl
 });
 
 test("recommendation: a known user gets ten items as buttons; a new visitor gets some too", async ({ page }) => {
-  await trainSample(page, "recommendation", "matrix-factorization", ["buttons", "api"]);
+  await trainSample(page, "recommendation", "matrix-factorization", ["buttons", "api"], 10);
   const widget = page.getByTestId("recommend-widget");
   await widget.getByTestId("recommend").click();
   await expect(widget.getByTestId("rec-item")).toHaveCount(10);
@@ -69,10 +74,21 @@ test("recommendation: a known user gets ten items as buttons; a new visitor gets
 });
 
 test("multi-label tagging: a picture gets its tags above the tuned thresholds", async ({ page }) => {
-  const { project } = await trainSample(page, "image-tagging", "mobilenet-multilabel", ["buttons"]);
+  const { project } = await trainSample(page, "image-tagging", "mobilenet-multilabel", ["buttons"], 20);
   const detail = await (await page.request.get(`/api/projects/${project.id}/models`)).json();
   expect(detail.versions[0].headline.microF1).toBeGreaterThan(0.5);
   await page.getByTestId("playground-image").setInputFiles("public/samples/image-tagging/img-01.png");
   await expect(page.getByTestId("tag-result")).toBeVisible({ timeout: 60_000 });
   expect(await page.getByTestId("tag-result").locator("li").count()).toBeGreaterThan(1);
+});
+
+test("tabular prediction: a form with one field per column answers with the predicted class", async ({ page }) => {
+  await trainSample(page, "tabular-prediction", "mlp", ["api"], 15);
+  const form = page.getByTestId("tabular-form");
+  await expect(form).toBeVisible();
+  const fields = form.locator("[data-testid^='field-']");
+  expect(await fields.count()).toBeGreaterThan(1);
+  await form.getByTestId("tabular-predict").click();
+  await expect(form.getByTestId("tabular-result")).toBeVisible();
+  await expect(form.getByTestId("tabular-result")).toContainText(/:/);
 });

@@ -105,6 +105,15 @@ test("an image model trains on the sample pictures with the pretrained backbone"
   const version = (await (await page.request.get(`/api/projects/${project.id}/models`)).json()).versions[0];
   const detail = await (await page.request.get(`/api/projects/${project.id}/models/${version.id}`)).json();
   expect(detail.version.manifest.backbone).toMatchObject({ id: "mobilenet-v2-ms-2880", package: "nsfwjs" });
+
+  // The Playground's live webcam (Chromium's fake camera): the bars update frame after frame.
+  await page.goto(`/projects/${project.id}/playground`);
+  await page.getByTestId("live-toggle").click();
+  const live = page.getByTestId("live-result");
+  await expect(live.getByTestId("confidence-bars")).toBeVisible({ timeout: 60_000 });
+  await expect.poll(async () => Number(await live.getAttribute("data-frames")), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+  await page.getByTestId("live-toggle").click();
+  await expect(live).toHaveCount(0);
 });
 
 test("closing the tab mid-training keeps the best checkpoint; on return it can be kept or resumed", async ({ page, context }) => {

@@ -8,7 +8,9 @@
 import { useTranslations } from "next-intl";
 import { useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import type { EntityPrediction, RawImage, Recommendation, RetrievalPrediction, TagPrediction } from "@/lib/ml/types";
+import type { ClassPrediction, EntityPrediction, RawImage, Recommendation, RegressionPrediction, RetrievalPrediction, TagPrediction } from "@/lib/ml/types";
+import type { TabularPreprocessing } from "@/lib/ml/tabular/preprocess";
+import { ConfidenceBars } from "./confidence-bars";
 import type { PredictorInput } from "@/lib/ml/predictor";
 import type { ModelRunner } from "./use-model-runner";
 
@@ -344,6 +346,85 @@ export function TagWidget({ predict }: { predict: PredictFn }) {
   );
 }
 
+/* Tabular prediction: a form with one field per column; the answer is a class or a value. */
+
+export function TabularForm({ predict, tabular }: { predict: PredictFn; tabular: TabularPreprocessing }) {
+  const t = useTranslations("widgets");
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [result, setResult] = useState<{ kind: "class"; p: ClassPrediction } | { kind: "value"; value: number } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const row: Record<string, string | number | null> = {};
+      for (const c of tabular.columns) {
+        const v = (values[c.name] ?? "").trim();
+        row[c.name] = v === "" ? null : c.kind === "numeric" ? Number(v) : v;
+      }
+      const [p] = (await predict([row], { topK: 3 })) as (ClassPrediction | RegressionPrediction)[];
+      setResult("label" in p ? { kind: "class", p } : { kind: "value", value: p.value });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} className="space-y-3" data-testid="tabular-form">
+      <div className="grid gap-3 sm:grid-cols-2">
+        {tabular.columns.map((c) => (
+          <label key={c.name} className="block text-sm">
+            <span className="text-slate-700">{c.name}</span>
+            {c.kind === "categorical" ? (
+              <select
+                className="mt-1 block w-full rounded-lg border border-slate-300 bg-white px-2 py-1"
+                value={values[c.name] ?? ""}
+                onChange={(e) => setValues({ ...values, [c.name]: e.target.value })}
+                data-testid={`field-${c.name}`}
+              >
+                <option value="">{t("unknownValue")}</option>
+                {c.categories.map((v) => (
+                  <option key={v} value={v}>
+                    {v}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input
+                type={c.kind === "numeric" ? "number" : "text"}
+                step="any"
+                className="mt-1 block w-full rounded-lg border border-slate-300 px-2 py-1"
+                placeholder={c.kind === "numeric" ? t("typicalValue", { value: Math.round(c.mean * 100) / 100 }) : ""}
+                value={values[c.name] ?? ""}
+                onChange={(e) => setValues({ ...values, [c.name]: e.target.value })}
+                data-testid={`field-${c.name}`}
+              />
+            )}
+          </label>
+        ))}
+      </div>
+      <Button type="submit" disabled={busy} data-testid="tabular-predict">
+        {t("predict")}
+      </Button>
+      {result ? (
+        <div className="rounded-xl border border-slate-200 bg-white p-4" data-testid="tabular-result">
+          {result.kind === "class" ? (
+            <>
+              <p className="font-medium">{t("predictedClass", { target: tabular.target.name, label: result.p.label, confidence: pct(result.p.confidence) })}</p>
+              <ConfidenceBars prediction={result.p} />
+            </>
+          ) : (
+            <p className="font-medium" data-testid="tabular-value">
+              {t("predictedValue", { target: tabular.target.name, value: Number(result.value.toPrecision(4)) })}
+            </p>
+          )}
+        </div>
+      ) : null}
+    </form>
+  );
+}
+
 /** The widget of a scene in SCENE_WIDGET_SCENES, run by a ModelRunner (Playground, share page, embed). */
 export function SceneWidget({ scene, runner }: { scene: string; runner: ModelRunner }) {
   const m = runner.manifest;
@@ -358,6 +439,8 @@ export function SceneWidget({ scene, runner }: { scene: string; runner: ModelRun
       return m?.payload?.kind === "ranking" ? <RecommendWidget predict={predict} users={m.payload.users} items={m.payload.items} /> : null;
     case "image-tagging":
       return <TagWidget predict={predict} />;
+    case "tabular-prediction":
+      return m?.preprocessing.kind === "tabular" ? <TabularForm predict={predict} tabular={m.preprocessing.tabular} /> : null;
     default:
       return null;
   }

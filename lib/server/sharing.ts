@@ -197,7 +197,7 @@ async function publicModelOf(projectId: string): Promise<{ model: PublicModel; b
   const version = project?.activeModelVersion;
   if (!project || !scene || !version?.bundleBlobId) return null;
   // Scenes with a visitor widget; the FAQ, entity and recommendation widgets take text-like input.
-  const kind = scene.dataKind === "image" ? "image" : ["text", "faq", "entities", "ratings"].includes(scene.dataKind) ? "text" : null;
+  const kind = scene.dataKind === "image" ? "image" : ["text", "faq", "entities", "ratings", "tabular"].includes(scene.dataKind) ? "text" : null;
   if (!kind) return null;
   const settings = safeJson(project.settings);
   const interfaces = safeJson(project.interfaces);
