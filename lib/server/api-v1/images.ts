@@ -1,5 +1,6 @@
 import "server-only";
 import { decodePng, isPng, PngError } from "@/lib/ml/image/png";
+import { decodeJpeg, isJpeg, JpegError } from "@/lib/ml/image/jpeg";
 import type { RawImage } from "@/lib/ml/types";
 import { ApiError } from "./errors";
 
@@ -24,12 +25,13 @@ export function centreCropSquare(img: RawImage): RawImage {
 }
 
 /**
- * An image input of the REST API: a PNG as a data URL ("data:image/png;base64,…") or as plain
- * base64. JPEG and WebP are refused with a plain message: there is no pure-JavaScript decoder for
- * them among the dependencies, and native add-ons are not used.
+ * An image input of the REST API: a PNG or JPEG as a data URL ("data:image/png;base64,…") or as
+ * plain base64, decoded in plain JavaScript (JPEG with its EXIF orientation applied, as the studio
+ * does). WebP is refused with a plain message: there is no pure-JavaScript decoder for it among
+ * the dependencies, and native add-ons are not used.
  */
 export function decodeImageInput(x: unknown, where: string): RawImage {
-  const expected = `${where} must be an image: a PNG as a data URL ("data:image/png;base64,…") or as plain base64.`;
+  const expected = `${where} must be an image: a PNG or JPEG as a data URL ("data:image/png;base64,…") or as plain base64.`;
   if (typeof x !== "string" || x.length === 0) throw invalid(expected);
   let b64 = x;
   if (x.startsWith("data:")) {
@@ -40,13 +42,18 @@ export function decodeImageInput(x: unknown, where: string): RawImage {
   b64 = b64.replace(/\s+/g, "");
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(b64)) throw invalid(`${where} is not valid base64. ${expected}`);
   const bytes = new Uint8Array(Buffer.from(b64, b64.includes("-") || b64.includes("_") ? "base64url" : "base64"));
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
-    throw invalid(`${where} is a JPEG image. The REST API decodes PNG images only for now: convert the image to PNG and send it again.`);
+  if (isJpeg(bytes)) {
+    try {
+      return centreCropSquare(decodeJpeg(bytes, MAX_IMAGE_PIXELS));
+    } catch (e) {
+      if (e instanceof JpegError) throw invalid(`${where} could not be read: ${e.message}.`);
+      throw e;
+    }
   }
   if (String.fromCharCode(...bytes.subarray(8, 12)) === "WEBP") {
-    throw invalid(`${where} is a WebP image. The REST API decodes PNG images only for now: convert the image to PNG and send it again.`);
+    throw invalid(`${where} is a WebP image. The REST API decodes PNG and JPEG images: convert the image to one of them and send it again.`);
   }
-  if (!isPng(bytes)) throw invalid(`${where} is not a PNG image. ${expected}`);
+  if (!isPng(bytes)) throw invalid(`${where} is not a PNG or JPEG image. ${expected}`);
   try {
     return centreCropSquare(decodePng(bytes, MAX_IMAGE_PIXELS));
   } catch (e) {

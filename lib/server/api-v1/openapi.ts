@@ -36,8 +36,8 @@ export function openApiDocument(origin: string) {
           operationId: "predict",
           summary: "Predict with the model's active version",
           description:
-            `Text models take a string, tabular models an object of column values, image models a PNG image in base64 ` +
-            `(a data URL or plain base64; JPEG and WebP are refused with 400 for now; the centre square is used, as in training). ` +
+            `Text models take a string, tabular models an object of column values, image models a PNG or JPEG image in base64 ` +
+            `(a data URL or plain base64; JPEG EXIF orientation is applied; WebP is refused with 400; the centre square is used, as in training). ` +
             `Send one input as "input" or up to ${MAX_BATCH} as "inputs".`,
           parameters: [
             { name: "slug", in: "path", required: true, description: "The model's id, shown in the project's API tab.", schema: { type: "string" } },

@@ -16,6 +16,8 @@ import { trainClassifierHead } from "@/lib/ml/image/train-head";
 import { trainSmallCnn } from "@/lib/ml/image/train-small-cnn";
 import { encodePng } from "@/lib/ml/image/png-encode";
 import { decodePng } from "@/lib/ml/image/png";
+import { decodeJpeg } from "@/lib/ml/image/jpeg";
+import { encode as encodeJpeg } from "jpeg-js";
 import { blobFeatures, stripeImages } from "@/lib/ml/testing";
 import type { RawImage } from "@/lib/ml/types";
 import { db } from "@/lib/server/db";
@@ -279,12 +281,21 @@ describe("POST /api/v1/models/{slug}/predict", () => {
       expect(p.label).toBe(expected.label);
       expect(Math.abs(p.confidence - expected.confidence)).toBeLessThan(1e-5);
     }
-    const jpeg = await predict(key.slug, key.secret, { input: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]).toString("base64") });
-    expect(jpeg.status).toBe(400);
-    expect(jpeg.json.error.message).toBe("input is a JPEG image. The REST API decodes PNG images only for now: convert the image to PNG and send it again.");
+    // A JPEG is decoded in plain JavaScript too: the same answer as the bundle on the decoded pixels.
+    const jpegBytes = new Uint8Array(encodeJpeg({ width: 24, height: 16, data: Buffer.from(Array.from({ length: 24 * 16 * 4 }, (_, i) => (i % 4 === 3 ? 255 : (i * 37) % 256))) }, 95).data);
+    const viaJpeg = (await loadPredictor(bundle)) as ClassifierPredictor;
+    const [expectedJpeg] = await viaJpeg.predict([centreCropSquare(decodeJpeg(jpegBytes, 1e6))]);
+    viaJpeg.dispose();
+    const jpeg = await predict(key.slug, key.secret, { input: `data:image/jpeg;base64,${Buffer.from(jpegBytes).toString("base64")}` });
+    expect(jpeg.status, JSON.stringify(jpeg.json)).toBe(200);
+    expect(jpeg.json.label).toBe(expectedJpeg.label);
+    expect(Math.abs(jpeg.json.confidence - expectedJpeg.confidence)).toBeLessThan(1e-5);
+    const brokenJpeg = await predict(key.slug, key.secret, { input: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]).toString("base64") });
+    expect(brokenJpeg.status).toBe(400);
+    expect(brokenJpeg.json.error.message).toMatch(/^input could not be read: the JPEG file is damaged or truncated/);
     const text = await predict(key.slug, key.secret, { input: "a cat" });
     expect(text.status).toBe(400);
-    expect(text.json.error.message).toMatch(/^input is not valid base64|^input is not a PNG image/);
+    expect(text.json.error.message).toMatch(/^input is not valid base64|^input is not a PNG or JPEG image/);
     const broken = await predict(key.slug, key.secret, { input: Buffer.from(png.slice(0, 30)).toString("base64") });
     expect(broken.json.error.message).toBe("input could not be read: the file is truncated.");
   });
