@@ -8,9 +8,10 @@
 import { useTranslations } from "next-intl";
 import { useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import type { ClassPrediction, EntityPrediction, RawImage, Recommendation, RegressionPrediction, RetrievalPrediction, TagPrediction } from "@/lib/ml/types";
+import type { ClassPrediction, EntityPrediction, Recommendation, RegressionPrediction, RetrievalPrediction, TagPrediction } from "@/lib/ml/types";
 import type { TabularPreprocessing } from "@/lib/ml/tabular/preprocess";
 import { ConfidenceBars } from "./confidence-bars";
+import { imageFromFile } from "./image-widget";
 import type { PredictorInput } from "@/lib/ml/predictor";
 import type { ModelRunner } from "./use-model-runner";
 
@@ -299,18 +300,6 @@ export function TagList({ prediction }: { prediction: TagPrediction }) {
   );
 }
 
-
-async function imageFromFile(file: Blob, size = 224): Promise<RawImage> {
-  const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
-  try {
-    const canvas = new OffscreenCanvas(size, size);
-    const side = Math.min(bitmap.width, bitmap.height);
-    canvas.getContext("2d")!.drawImage(bitmap, (bitmap.width - side) / 2, (bitmap.height - side) / 2, side, side, 0, 0, size, size);
-    return { width: size, height: size, channels: 4, data: canvas.getContext("2d")!.getImageData(0, 0, size, size).data };
-  } finally {
-    bitmap.close();
-  }
-}
 
 /** Picture drop → every tag above its threshold. */
 export function TagWidget({ predict }: { predict: PredictFn }) {
