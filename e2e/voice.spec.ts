@@ -43,4 +43,15 @@ test("voice commands: train on the sample clips (Fast), then push-to-talk on the
   await expect(widget.getByTestId("voice-bar")).toHaveCount(4);
   await expect(widget.getByTestId("voice-bar").first()).toHaveAttribute("data-label", "yes");
   await expect(widget.getByTestId("voice-error")).toHaveCount(0);
+
+  // Continuous listening: the voice-activity gate cuts each "yes" of the looping file out of the
+  // stream and each one is classified.
+  await widget.getByTestId("continuous-toggle").check();
+  await expect(widget.getByTestId("voice-status")).toContainText("Listening: say a command");
+  await expect(widget.getByTestId("voice-result")).toContainText("Heard while listening", { timeout: 30_000 });
+  await expect(widget.getByTestId("voice-top-label")).toHaveText("yes");
+  await expect(widget.getByTestId("voice-history").locator("li").first()).toBeVisible({ timeout: 30_000 });
+  await widget.getByTestId("continuous-toggle").uncheck();
+  await expect(widget.getByTestId("push-to-talk")).toBeEnabled();
+  await expect(widget.getByTestId("voice-error")).toHaveCount(0);
 });
