@@ -46,7 +46,7 @@ export async function run({ root, datasets, log }) {
           out.featuresPerSecond.toFixed(1),
           s1(b.meanHeadMs),
           s1(out.embedMs + b.meanHeadMs),
-          `max |p(clip) − p(features)| ${b.rawPathMaxDiff.toExponential(1)}; leaked tensors ${b.leakedTensors}`,
+          `largest difference, probabilities from clips vs from features: ${b.rawPathMaxDiff.toExponential(1)}; leaked tensors ${b.leakedTensors}`,
         ],
   );
   return {
