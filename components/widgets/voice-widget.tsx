@@ -32,7 +32,7 @@ interface Heard {
  */
 export function VoiceWidget({ classify, disabled = false }: { classify: (clip: AudioClip) => Promise<ClassPrediction>; disabled?: boolean }) {
   const t = useTranslations("voice");
-  const [mode, setMode] = useState<"idle" | "opening" | "recording" | "listening">("idle");
+  const [mode, setMode] = useState<"idle" | "opening" | "recording" | "opening-listen" | "listening">("idle");
   const [busy, setBusy] = useState(false);
   const [latest, setLatest] = useState<Heard | null>(null);
   const [history, setHistory] = useState<Heard[]>([]);
@@ -42,6 +42,7 @@ export function VoiceWidget({ classify, disabled = false }: { classify: (clip: A
   const recorded = useRef(0);
   const releaseRequested = useRef(false);
   const gate = useRef<VoiceActivityGate | null>(null);
+  const listenWanted = useRef(false);
   const nextId = useRef(1);
   const queue = useRef<Promise<void>>(Promise.resolve());
 
@@ -130,21 +131,26 @@ export function VoiceWidget({ classify, disabled = false }: { classify: (clip: A
   }
 
   async function toggleListening() {
-    if (mode === "listening") {
+    if (mode === "listening" || mode === "opening-listen") {
+      listenWanted.current = false;
       stopCapture();
       setMode("idle");
       return;
     }
     if (mode !== "idle" || disabled) return;
     setError(null);
-    setMode("opening");
+    listenWanted.current = true;
+    setMode("opening-listen");
     try {
-      capture.current = await openCapture((chunk) => {
+      const opened = await openCapture((chunk) => {
         const g = gate.current;
         if (!g) return;
         for (const utterance of g.push(chunk)) run(utterance, "continuous");
       });
-      gate.current = createVoiceActivityGate({ sampleRate: capture.current.ctx.sampleRate, maxUtteranceMs: PTT_MAX_SECONDS * 1000 });
+      // Switched off while the microphone was opening.
+      if (!listenWanted.current) return closeCapture(opened);
+      capture.current = opened;
+      gate.current = createVoiceActivityGate({ sampleRate: opened.ctx.sampleRate, maxUtteranceMs: PTT_MAX_SECONDS * 1000 });
       setMode("listening");
     } catch (e) {
       stopCapture();
@@ -162,7 +168,8 @@ export function VoiceWidget({ classify, disabled = false }: { classify: (clip: A
     }
   }
 
-  const talking = mode === "recording" || (mode === "opening" && !gate.current && !releaseRequested.current);
+  const talking = mode === "recording" || mode === "opening";
+  const listening = mode === "listening" || mode === "opening-listen";
   const scores = latest ? [...latest.prediction.topK].sort((a, b) => b.confidence - a.confidence) : [];
 
   return (
@@ -171,7 +178,7 @@ export function VoiceWidget({ classify, disabled = false }: { classify: (clip: A
         <Button
           type="button"
           className="select-none touch-none"
-          disabled={disabled || mode === "listening"}
+          disabled={disabled || listening}
           aria-pressed={talking}
           onPointerDown={(e) => {
             e.preventDefault();
@@ -193,7 +200,7 @@ export function VoiceWidget({ classify, disabled = false }: { classify: (clip: A
           {talking ? t("recording") : t("holdToTalk")}
         </Button>
         <label className="inline-flex cursor-pointer items-center gap-2 text-sm">
-          <input type="checkbox" role="switch" checked={mode === "listening"} disabled={disabled || mode === "recording"} onChange={() => void toggleListening()} data-testid="continuous-toggle" />
+          <input type="checkbox" role="switch" checked={listening} disabled={disabled || talking} onChange={() => void toggleListening()} data-testid="continuous-toggle" />
           {t("continuous")}
         </label>
         <label className="inline-flex cursor-pointer items-center gap-2 text-sm">
@@ -202,7 +209,7 @@ export function VoiceWidget({ classify, disabled = false }: { classify: (clip: A
         </label>
       </div>
       <p className="text-sm text-slate-600" aria-live="polite" data-testid="voice-status">
-        {mode === "listening" ? t("listening") : mode === "recording" ? t("talkNow", { min: PTT_MIN_SECONDS, max: PTT_MAX_SECONDS }) : busy ? t("thinking") : t("hint", { min: PTT_MIN_SECONDS, max: PTT_MAX_SECONDS })}
+        {listening ? t("listening") : mode === "recording" ? t("talkNow", { min: PTT_MIN_SECONDS, max: PTT_MAX_SECONDS }) : busy ? t("thinking") : t("hint", { min: PTT_MIN_SECONDS, max: PTT_MAX_SECONDS })}
       </p>
       {error ? (
         <p role="alert" className="rounded-lg bg-red-50 p-3 text-sm text-red-800" data-testid="voice-error">
