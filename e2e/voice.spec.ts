@@ -55,3 +55,36 @@ test("voice commands: train on the sample clips (Fast), then push-to-talk on the
   await expect(widget.getByTestId("push-to-talk")).toBeEnabled();
   await expect(widget.getByTestId("voice-error")).toHaveCount(0);
 });
+
+test("voice commands without a background class: training adds synthetic background clips and says so", async ({ page }) => {
+  test.setTimeout(300_000);
+  const project = await createProjectApi(page.request, { name: "Voice, no background", scene: "voice-commands", modelType: "speech-embedding", interfaces: ["buttons"] });
+  expect((await page.request.post(`/api/projects/${project.id}/sample-dataset`)).status()).toBe(201);
+  const listed = await (await page.request.get(`/api/projects/${project.id}/samples?limit=200`)).json();
+  const background = (listed.samples as { id: string; label: string }[]).filter((s) => s.label === "background").map((s) => s.id);
+  expect(background.length).toBe(8);
+  expect((await page.request.post(`/api/projects/${project.id}/samples/bulk`, { data: { action: "delete", ids: background } })).ok()).toBe(true);
+
+  await page.goto(`/projects/${project.id}/train`);
+  await page.getByRole("radio", { name: /Fast/ }).check({ force: true });
+  await page.getByTestId("start-training").click();
+  await expect(page.getByTestId("train-done")).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByTestId("voice-background-added")).toHaveText(
+    "Your data had no background / silence class: 12 synthetic background clips (silence and low noise) were added as the class “background / silence”.",
+  );
+  const version = (await (await page.request.get(`/api/projects/${project.id}/models`)).json()).versions[0];
+  const detail = await (await page.request.get(`/api/projects/${project.id}/models/${version.id}`)).json();
+  expect(detail.version.manifest.labels).toEqual(["_background_", "no", "stop", "yes"]);
+
+  await page.goto(`/projects/${project.id}/playground`);
+  const widget = page.getByTestId("voice-widget");
+  await expect(page.getByTestId("playground-status")).toContainText("runs in this browser", { timeout: 60_000 });
+  const talk = widget.getByTestId("push-to-talk");
+  await talk.hover();
+  await page.mouse.down();
+  await page.waitForTimeout(1200);
+  await page.mouse.up();
+  await expect(widget.getByTestId("voice-top-label")).toHaveText("yes", { timeout: 30_000 });
+  // The reserved label is shown in words.
+  await expect(widget.getByTestId("voice-bar").filter({ hasText: "background / silence" })).toHaveCount(1);
+});
