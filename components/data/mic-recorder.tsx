@@ -30,13 +30,13 @@ class StudioCapture extends AudioWorkletProcessor {
 registerProcessor("studio-capture", StudioCapture);
 `;
 
-interface Capture {
+export interface Capture {
   stream: MediaStream;
   ctx: AudioContext;
   nodes: AudioNode[];
 }
 
-async function openCapture(onChunk: (chunk: Float32Array) => void): Promise<Capture> {
+export async function openCapture(onChunk: (chunk: Float32Array) => void): Promise<Capture> {
   const stream = await navigator.mediaDevices.getUserMedia({
     audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
     video: false,
@@ -73,7 +73,7 @@ async function openCapture(onChunk: (chunk: Float32Array) => void): Promise<Capt
   }
 }
 
-function closeCapture(c: Capture | null) {
+export function closeCapture(c: Capture | null) {
   if (!c) return;
   for (const n of c.nodes) {
     try {

@@ -6,6 +6,8 @@ import type { TrainJob } from "@/lib/ml/worker/protocol";
 import type { RawImage, TabularRow } from "@/lib/ml/types";
 import { MOBILENET_V2_ID, MOBILENET_V2_MS_ID } from "@/lib/ml/backbones/mobilenet";
 import { DEFAULT_FINETUNE_ARCHITECTURE } from "@/lib/ml/image/train-finetune";
+import { SPEECH_BACKBONE_ID } from "@/lib/ml/backbones/speech";
+import { decodeAudioClip } from "@/lib/client/audio-clip";
 
 export interface TrainingDataResponse {
   localDataOnly?: boolean;
@@ -144,6 +146,24 @@ export async function prepareJob(
       sampleIds,
       backboneId: MOBILENET_V2_MS_ID,
       job: { kind: "image-tags", modelType, backboneId: MOBILENET_V2_MS_ID, images, tags, cacheKeys, ...common },
+    };
+  }
+  if (data.kind === "audio" && scene === "voice-commands") {
+    if (modelType !== "speech-embedding") return { ok: false, reason: "unsupported-model" };
+    // Decoded here (WAV exactly; WebM/MP3/OGG through Web Audio); the worker resamples to 16 kHz.
+    const clips = [];
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i];
+      clips.push(await decodeAudioClip(s.blob ?? `/api/projects/${projectId}/blobs/${s.blobId}`));
+      if (i % 8 === 7 || i === samples.length - 1) onDecode(i + 1, samples.length);
+    }
+    const cacheKeys = samples.map((s) => s.blobId ?? `local:${s.id}`);
+    return {
+      ok: true,
+      sampleIds,
+      backboneId: SPEECH_BACKBONE_ID,
+      // A background / silence class is added by the worker when the data has none.
+      job: { kind: "backbone-head", modelType, backboneId: SPEECH_BACKBONE_ID, clips, labels, cacheKeys, ...common },
     };
   }
   return { ok: false, reason: "unsupported-scene" };

@@ -37,6 +37,7 @@ export function TrainTab({ projectId, modelType }: { projectId: string; modelTyp
   const [checkpoint, setCheckpoint] = useState<{ bundle: Uint8Array; epoch: number; valAcc: number | null; savedAt: string } | null>(null);
   const [clicks, setClicks] = useState(0);
   const tEval = useTranslations("evaluate");
+  const tVoice = useTranslations("voice");
   const family = familyFor(modelType);
   // Scenes without an accuracy: the first headline number they have.
   const savedMetric = (h: Record<string, number>) => {
@@ -138,6 +139,11 @@ export function TrainTab({ projectId, modelType }: { projectId: string; modelTyp
       ) : null}
 
       <section className="rounded-2xl border border-slate-200 bg-white p-4 sm:p-6">
+        {modelType === "speech-embedding" ? (
+          <p className="mb-3 text-sm text-slate-600" data-testid="voice-background-hint">
+            {tVoice("backgroundHint")}
+          </p>
+        ) : null}
         <fieldset disabled={running}>
           <legend className="text-lg font-medium">{t("presetTitle")}</legend>
           <div className="mt-3 grid gap-3 sm:grid-cols-3">
@@ -225,7 +231,7 @@ export function TrainTab({ projectId, modelType }: { projectId: string; modelTyp
           <div>
             <div className="flex flex-wrap justify-between gap-2 text-sm">
               <span data-testid="train-status">
-                {t(`status.${state.status}`)}
+                {modelType === "speech-embedding" && state.status === "features" ? tVoice("featuresStatus") : t(`status.${state.status}`)}
                 {state.resumed ? <span className="ml-2 text-slate-600" data-testid="resumed-note">{t("resumedNote")}</span> : null}
               </span>
               {p && p.phase !== "features" && state.status === "training" ? (
@@ -280,6 +286,11 @@ export function TrainTab({ projectId, modelType }: { projectId: string; modelTyp
               {state.result ? (
                 <p className="text-sm text-emerald-900">
                   {t(`stopped.${state.result.stoppedReason}`, { epoch: state.result.bestEpoch ?? 0 })} · {formatDuration(state.result.trainingMs)}
+                </p>
+              ) : null}
+              {state.result?.syntheticBackground ? (
+                <p className="mt-1 text-sm text-emerald-900" data-testid="voice-background-added">
+                  {tVoice("backgroundAdded", { count: state.result.syntheticBackground })}
                 </p>
               ) : null}
               <div className="mt-3 flex gap-2">

@@ -35,7 +35,7 @@ export interface TrainingState {
   history: EpochLog[];
   /** 0..1 while preparing data or computing features. */
   prepFraction: number;
-  result: { stoppedReason: string; bestEpoch: number | null; trainingMs: number } | null;
+  result: { stoppedReason: string; bestEpoch: number | null; trainingMs: number; syntheticBackground?: number } | null;
   /** The run continued from a checkpoint's weights. */
   resumed: boolean;
   saved: SavedVersion | null;
@@ -171,7 +171,11 @@ export function TrainingProvider({ projectId, scene, modelType, children }: { pr
               }));
           },
         });
-        patch({ status: "saving", result: { stoppedReason: result.stoppedReason, bestEpoch: result.bestEpoch, trainingMs: result.trainingMs }, history: result.history });
+        patch({
+          status: "saving",
+          result: { stoppedReason: result.stoppedReason, bestEpoch: result.bestEpoch, trainingMs: result.trainingMs, syntheticBackground: result.syntheticBackground },
+          history: result.history,
+        });
         const saved = await postBundle(projectId, result.bundle);
         // Which samples the new version got wrong, for the Evaluate tab's confusion matrix.
         const metrics = result.manifest.metrics;

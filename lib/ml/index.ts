@@ -59,3 +59,16 @@ export { stratifiedSplit, randomSplit } from "./split";
 export { createRng } from "./random";
 export type { CommonTrainOptions, TrainedModel, CheckpointInfo } from "./engine/finish";
 export type * from "./types";
+// Voice commands (browser-, worker- and Node-safe). Node/REST API: loadVoicePredictorFromDisk in ./voice/node.
+export {
+  BACKGROUND_LABEL,
+  SPEECH_MODEL_TYPE,
+  createVoiceActivityGate,
+  decodeWavClip,
+  hasBackgroundClass,
+  isAudioClip,
+  syntheticBackgroundClips,
+  withBackgroundClips,
+  type AudioClip,
+  type VoiceActivityGate,
+} from "./voice";

@@ -10,6 +10,8 @@ import * as tf from "@tensorflow/tfjs";
 import "./layers"; // registers custom layers before any model is loaded
 import { decodeBundle, type BundleManifest, type Preprocessing } from "./bundle";
 import type { Backbone } from "./backbone";
+import type { AudioClip } from "./backbones/types";
+import { isAudioClip } from "./voice/clip";
 import { imagesToTensor, isRawImage } from "./image/preprocess";
 import { encodeRowInto } from "./tabular/preprocess";
 import { tokenizeBag, tokenizeSequence } from "./text/tokenizer";
@@ -29,13 +31,16 @@ import type {
   TagPrediction,
 } from "./types";
 
-/** text → string; tabular → row object; features → Float32Array; image → RawImage; recommendation → RecommendQuery. */
-export type PredictorInput = string | TabularRow | Float32Array | RawImage | RecommendQuery;
+/**
+ * text → string; tabular → row object; features → Float32Array; image → RawImage; voice →
+ * AudioClip (mono samples in [-1, 1] at any rate); recommendation → RecommendQuery.
+ */
+export type PredictorInput = string | TabularRow | Float32Array | RawImage | AudioClip | RecommendQuery;
 
 export { PredictorError, type PredictorErrorCode } from "./errors";
 
 export interface LoadPredictorOptions {
-  /** Needed to predict from images when the bundle was trained on backbone features. */
+  /** Needed to predict from images or audio clips when the bundle was trained on backbone features. */
   backbone?: Backbone<unknown>;
   /** Inputs per forward pass (bounds memory). Default 64. */
   batchSize?: number;
@@ -171,16 +176,27 @@ export async function inputsToTensor(
       let vectors: Float32Array[];
       if (inputs.every((x) => x instanceof Float32Array)) {
         vectors = inputs as Float32Array[];
-      } else if (inputs.every((x) => isRawImage(x))) {
+      } else if (inputs.every((x) => isRawImage(x)) || inputs.every((x) => isAudioClip(x))) {
+        const what = isAudioClip(inputs[0]) ? "audio clips" : "images";
         if (!manifest.backbone) throw bad(0, `Float32Array feature vectors of length ${dim}`);
-        if (!backbone) throw new PredictorError("needs-backbone", `This model needs the "${manifest.backbone.id}" backbone to predict from images; pass it to loadPredictor or pass feature vectors.`);
+        if (!backbone) throw new PredictorError("needs-backbone", `This model needs the "${manifest.backbone.id}" backbone to predict from ${what}; pass it to loadPredictor or pass feature vectors.`);
         if (backbone.id !== manifest.backbone.id) throw new PredictorError("backbone-mismatch", `The model was trained on "${manifest.backbone.id}" features, not "${backbone.id}".`);
+        const audioBackbone = (backbone as { kind?: string }).kind === "audio";
+        if (audioBackbone !== (what === "audio clips")) {
+          throw new PredictorError("bad-input", `The "${backbone.id}" backbone takes ${audioBackbone ? "audio clips {samples, sampleRate}" : "images"}, not ${what}.`);
+        }
+        if (what === "audio clips") {
+          (inputs as AudioClip[]).forEach((c, i) => {
+            if (c.samples.length === 0) throw new PredictorError("bad-input", `Input ${i}: the audio clip is empty.`);
+          });
+        }
         vectors = await backbone.embed(inputs);
         if (!Array.isArray(vectors) || vectors.length !== inputs.length) {
-          throw new PredictorError("bad-input", `The "${backbone.id}" backbone returned ${Array.isArray(vectors) ? vectors.length : "no"} feature vectors for ${inputs.length} images.`);
+          throw new PredictorError("bad-input", `The "${backbone.id}" backbone returned ${Array.isArray(vectors) ? vectors.length : "no"} feature vectors for ${inputs.length} ${what}.`);
         }
       } else {
-        throw bad(0, manifest.backbone ? `Float32Array feature vectors of length ${dim} or images` : `Float32Array feature vectors of length ${dim}`);
+        const raw = manifest.backbone?.id.startsWith("speech-") ? "audio clips {samples, sampleRate}" : "images";
+        throw bad(0, manifest.backbone ? `Float32Array feature vectors of length ${dim} or ${raw}` : `Float32Array feature vectors of length ${dim}`);
       }
       const flat = new Float32Array(vectors.length * dim);
       vectors.forEach((v, i) => {

@@ -35,6 +35,7 @@ export type ModelFamily =
   | "text-cnn"
   | "tabular"
   | "image-head"
+  | "audio-head"
   | "image-cnn"
   | "image-finetune"
   | "retrieval"
@@ -74,6 +75,12 @@ export const PRESETS: Record<ModelFamily, Record<PresetId, TrainingHyperparams>>
     fast: { ...BASE, epochs: 15, batchSize: 32, learningRate: 1e-3, patience: 3 },
     balanced: { ...BASE, epochs: 40, batchSize: 16, learningRate: 1e-3, patience: 6, labelSmoothing: 0.05 },
     best: { ...BASE, epochs: 100, batchSize: 16, learningRate: 5e-4, patience: 10, labelSmoothing: 0.1 },
+  },
+  // Head on 192-d speech embeddings: few clips per class (10-30), so more epochs at a higher rate.
+  "audio-head": {
+    fast: { ...BASE, epochs: 40, batchSize: 16, learningRate: 3e-3, patience: 8, validationFraction: 0.2 },
+    balanced: { ...BASE, epochs: 80, batchSize: 16, learningRate: 2e-3, patience: 12, labelSmoothing: 0.05, validationFraction: 0.2 },
+    best: { ...BASE, epochs: 150, batchSize: 16, learningRate: 1e-3, patience: 20, labelSmoothing: 0.1, validationFraction: 0.2 },
   },
   "image-cnn": {
     fast: { ...BASE, epochs: 10, batchSize: 32, learningRate: 2e-3, patience: 3 },
@@ -135,6 +142,8 @@ export function modelFamily(modelType: TextModelType | TabularModelType | ImageM
       return "ranking";
     case "mobilenet-multilabel":
       return "multi-label";
+    case "speech-embedding":
+      return "audio-head";
   }
 }
 

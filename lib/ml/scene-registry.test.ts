@@ -8,7 +8,7 @@ const TRAINABLE: readonly string[] = [...TEXT_MODEL_TYPES, ...TABULAR_MODEL_TYPE
 describe("lib/scenes ↔ lib/ml", () => {
   it("every model type a scene declares available has a trainer and presets", () => {
     const available = SCENES.flatMap((s) => s.modelTypes.filter((m) => m.available).map((m) => m.id));
-    expect(available).toEqual(expect.arrayContaining(["hybrid-retriever", "bm25", "cnn-tagger", "matrix-factorization", "mobilenet-multilabel"]));
+    expect(available).toEqual(expect.arrayContaining(["hybrid-retriever", "bm25", "cnn-tagger", "matrix-factorization", "mobilenet-multilabel", "speech-embedding"]));
     for (const id of available) {
       expect(TRAINABLE, id).toContain(id);
       const family = modelFamily(id as Parameters<typeof modelFamily>[0]);

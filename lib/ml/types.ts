@@ -10,8 +10,8 @@ export const IMAGE_MODEL_TYPES = ["mobilenet-transfer", "mobilenet-finetune", "s
 export type TextModelType = (typeof TEXT_MODEL_TYPES)[number];
 export type TabularModelType = (typeof TABULAR_MODEL_TYPES)[number];
 export type ImageModelType = (typeof IMAGE_MODEL_TYPES)[number];
-/** Model types of the FAQ, entity, recommendation and multi-label tagging scenes. */
-export const SCENE_MODEL_TYPES = ["hybrid-retriever", "bm25", "cnn-tagger", "matrix-factorization", "mobilenet-multilabel"] as const;
+/** Model types of the FAQ, entity, recommendation, multi-label tagging and voice-commands scenes. */
+export const SCENE_MODEL_TYPES = ["hybrid-retriever", "bm25", "cnn-tagger", "matrix-factorization", "mobilenet-multilabel", "speech-embedding"] as const;
 export type SceneModelType = (typeof SCENE_MODEL_TYPES)[number];
 
 export type Task = "classification" | "regression";

@@ -39,7 +39,7 @@ describe("scene registry", () => {
       if (recommended?.available) expect(chosen.id).toBe(recommended.id);
     }
     expect(defaultModelType(getScene("entity-extraction")!)).toBe("cnn-tagger");
-    expect(getScene("voice-commands")!.modelTypes.every((m) => !m.available)).toBe(true);
+    expect(defaultModelType(getScene("voice-commands")!)).toBe("speech-embedding");
   });
 
   it("names every interface in both languages", () => {

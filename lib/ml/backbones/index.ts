@@ -24,6 +24,7 @@ export {
   type MobileNetSource,
 } from "./mobilenet";
 export {
+  EMBED_PAD_SAMPLES,
   EMBEDDING_DIM,
   EMBEDDING_STEP,
   EMBEDDING_WINDOW,
@@ -34,6 +35,7 @@ export {
   SPEECH_PACKAGE,
   SPEECH_SAMPLE_RATE,
   loadSpeechBackbone,
+  padCentered,
   poolEmbeddings,
   speechBackboneId,
   speechPreprocessing,

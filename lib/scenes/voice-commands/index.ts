@@ -17,7 +17,7 @@ export const voiceCommands: SceneDecl = {
   modelTypes: [
     {
       id: "speech-embedding",
-      available: false,
+      available: true,
       name: { en: "Pretrained speech embedding + head", "zh-CN": "预训练语音嵌入 + 分类头" },
       whenToChoose: {
         en: "Recommended: works with 10–30 clips per word and tolerates different voices.",
