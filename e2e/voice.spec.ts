@@ -54,6 +54,26 @@ test("voice commands: train on the sample clips (Fast), then push-to-talk on the
   await widget.getByTestId("continuous-toggle").uncheck();
   await expect(widget.getByTestId("push-to-talk")).toBeEnabled();
   await expect(widget.getByTestId("voice-error")).toHaveCount(0);
+
+  // The share page runs the same voice widget for a visitor without an account.
+  const share = await page.request.patch(`/api/projects/${project.id}/share`, { data: { enabled: true } });
+  expect(share.status(), await share.text()).toBe(200);
+  const slug = (await share.json()).share.slug as string;
+  const visitorContext = await page.context().browser()!.newContext({ locale: "en-US" });
+  try {
+    const v = await visitorContext.newPage();
+    await v.goto(`${new URL(page.url()).origin}/m/${slug}`);
+    const vw = v.getByTestId("voice-widget");
+    const vtalk = vw.getByTestId("push-to-talk");
+    await expect(vtalk).toBeEnabled({ timeout: 60_000 });
+    await vtalk.hover();
+    await v.mouse.down();
+    await v.waitForTimeout(1500);
+    await v.mouse.up();
+    await expect(vw.getByTestId("voice-top-label")).toHaveText("yes", { timeout: 60_000 });
+  } finally {
+    await visitorContext.close();
+  }
 });
 
 test("voice commands without a background class: training adds synthetic background clips and says so", async ({ page }) => {

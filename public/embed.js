@@ -111,6 +111,8 @@
     frame.src = appOrigin + "/embed/" + encodeURIComponent(slug) + "?origin=" + encodeURIComponent(pageOrigin) + "&loader=1";
     frame.title = theme.title;
     frame.setAttribute("data-ams", "frame");
+    // Voice-command models listen through the microphone (the browser still asks the visitor).
+    frame.setAttribute("allow", "microphone");
     style(frame, { width: "100%", height: "100%", border: "0" });
     panel.appendChild(frame);
   }

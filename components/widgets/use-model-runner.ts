@@ -14,7 +14,7 @@ import type { TrainerClient } from "@/lib/ml/worker/client";
  */
 export interface ModelRunnerOptions {
   bundleUrl: string | null;
-  kind: "text" | "image";
+  kind: "text" | "image" | "audio";
   getClient: () => Promise<TrainerClient>;
   /** Load as soon as the widget mounts; otherwise on the first prediction (or an explicit load()). */
   eager?: boolean;
@@ -56,11 +56,10 @@ export function useModelRunner({ bundleUrl, kind, getClient, eager = false, ownW
         const bundle = new Uint8Array(await res.arrayBuffer());
         const client = await getClient();
         if (ownWorker) setBackend((await client.checkBackend()).backend);
-        if (kind === "image") {
-          const { readManifest } = await import("@/lib/ml/bundle");
-          const backbone = readManifest(bundle).backbone;
-          if (backbone) await client.loadBackbone(backbone.id);
-        }
+        // Image and voice models name the pretrained backbone their inputs go through first.
+        const { readManifest } = await import("@/lib/ml/bundle");
+        const backbone = readManifest(bundle).backbone;
+        if (backbone) await client.loadBackbone(backbone.id);
         setManifest(await client.loadModel(bundle));
       })();
       loading.current = run;

@@ -7,6 +7,8 @@ import { ChatWidget, type WidgetAnswer } from "./chat-widget";
 import { ImageWidget } from "./image-widget";
 import { SCENE_WIDGET_SCENES } from "@/lib/workspace/scene-widgets";
 import { SceneWidget } from "./scene-widgets";
+import { VoiceWidget } from "./voice-widget";
+import type { ClassPrediction } from "@/lib/ml/types";
 import { useModelRunner, useStandaloneClient } from "./use-model-runner";
 
 export interface VisitorModelProps {
@@ -67,7 +69,16 @@ export function VisitorModel({ model, channel, slug, bundleUrl, origin, welcome,
           {t("loadFailed")}
         </p>
       ) : null}
-      {SCENE_WIDGET_SCENES.has(model.scene) ? (
+      {model.kind === "audio" ? (
+        <VoiceWidget
+          classify={async (clip) => {
+            const started = performance.now();
+            const [prediction] = (await runner.predictMany([clip], { topK: 3 })) as ClassPrediction[];
+            report({ input: "", text: prediction.label, label: prediction.label, confidence: prediction.confidence, fallback: false, latencyMs: performance.now() - started });
+            return prediction;
+          }}
+        />
+      ) : SCENE_WIDGET_SCENES.has(model.scene) ? (
         <SceneWidget scene={model.scene} runner={runner} />
       ) : model.kind === "image" ? (
         <ImageWidget runner={runner} onAnswer={report} />

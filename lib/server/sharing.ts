@@ -47,8 +47,8 @@ export interface PublicModel {
   name: string;
   description: string;
   scene: string;
-  kind: "text" | "image";
-  widgets: ("chat" | "image" | "quick-replies")[];
+  kind: "text" | "image" | "audio";
+  widgets: ("chat" | "image" | "voice" | "quick-replies")[];
   version: number;
   replies: Record<string, string>;
   quickReplies: Record<string, string[]>;
@@ -197,14 +197,14 @@ async function publicModelOf(projectId: string): Promise<{ model: PublicModel; b
   const version = project?.activeModelVersion;
   if (!project || !scene || !version?.bundleBlobId) return null;
   // Scenes with a visitor widget; the FAQ, entity and recommendation widgets take text-like input.
-  const kind = scene.dataKind === "image" ? "image" : ["text", "faq", "entities", "ratings", "tabular"].includes(scene.dataKind) ? "text" : null;
+  const kind = scene.dataKind === "image" ? "image" : scene.dataKind === "audio" ? "audio" : ["text", "faq", "entities", "ratings", "tabular"].includes(scene.dataKind) ? "text" : null;
   if (!kind) return null;
   const settings = safeJson(project.settings);
   const interfaces = safeJson(project.interfaces);
   const schema = safeJson(project.datasets[0]?.schema ?? "{}");
   const replies = scene.id === "intent-chatbot" ? stringRecord(schema.replies) : {};
   const quickReplies = scene.id === "intent-chatbot" ? stringListRecord(settings.quickReplies) : {};
-  const widgets: PublicModel["widgets"] = [kind === "image" ? "image" : "chat"];
+  const widgets: PublicModel["widgets"] = [kind === "image" ? "image" : kind === "audio" ? "voice" : "chat"];
   if (Array.isArray(interfaces) && interfaces.includes("buttons") && Object.keys(quickReplies).length) widgets.push("quick-replies");
   const threshold = typeof settings.threshold === "number" && settings.threshold >= 0 && settings.threshold <= 1 ? settings.threshold : DEFAULT_THRESHOLD;
   return {

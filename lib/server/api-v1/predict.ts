@@ -10,6 +10,8 @@ import { ApiError } from "./errors";
 import { decodeImageInput } from "./images";
 import { NODE_BACKBONES } from "./backbones";
 import { withPredictor } from "./predictor-cache";
+import { SPEECH_BACKBONE_ID } from "@/lib/ml/backbones/speech";
+import { decodeWavClip } from "@/lib/ml/voice/clip";
 
 const nodeBackboneAvailable = (id: string | undefined) => !!id && NODE_BACKBONES.includes(id);
 import { recordApiUse } from "./usage";
@@ -172,13 +174,27 @@ export function validateInputs(p: Predictor, inputs: unknown[], batch: boolean):
     });
   }
   const m = p.manifest;
+  if (m.backbone?.id === SPEECH_BACKBONE_ID && nodeBackboneAvailable(m.backbone.id)) {
+    // Voice: a WAV clip in base64 (data URL or plain), any sample rate, mixed to mono.
+    return inputs.map((x, i) => {
+      const expected = `${where(i, batch)} must be a WAV clip in base64 ("data:audio/wav;base64,…" or plain base64).`;
+      if (typeof x !== "string" || x.length === 0) throw new ApiError("invalid_input", expected);
+      const b64 = (x.startsWith("data:") ? x.slice(x.indexOf(",") + 1) : x).replace(/\s+/g, "");
+      if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(b64)) throw new ApiError("invalid_input", expected);
+      try {
+        return decodeWavClip(new Uint8Array(Buffer.from(b64, "base64"))) as unknown as PredictorInput;
+      } catch (e) {
+        throw new ApiError("invalid_input", `${where(i, batch)}: ${(e as Error).message}`);
+      }
+    });
+  }
   const takesImages = p.inputKind === "image" || (p.inputKind === "features" && m.backbone !== null && m.scene.startsWith("image"));
   if (takesImages && (p.inputKind === "image" || nodeBackboneAvailable(m.backbone?.id))) {
     return inputs.map((x, i) => decodeImageInput(x, where(i, batch)));
   }
   throw new ApiError(
     "unsupported_model",
-    "This kind of model cannot be called through the REST API yet (text, tabular, image, FAQ, entity, recommendation and tagging models can). Use the share link or the embed widget, which run it in the browser.",
+    "This kind of model cannot be called through the REST API yet (text, tabular, image, voice, FAQ, entity, recommendation and tagging models can). Use the share link or the embed widget, which run it in the browser.",
   );
 }
 

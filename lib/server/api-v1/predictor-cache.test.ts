@@ -3,9 +3,10 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { intentDataset } from "@/lib/ml/testing";
 import { trainTextClassifier } from "@/lib/ml/text/train-text";
 import type { Predictor } from "@/lib/ml/predictor";
-import { MOBILENET_V2_ID } from "@/lib/ml/backbones/mobilenet";
+import { MOBILENET_V2_ID, MOBILENET_V2_MS_ID } from "@/lib/ml/backbones/mobilenet";
+import { SPEECH_BACKBONE_ID } from "@/lib/ml/backbones/speech";
 import { NODE_BACKBONES } from "./backbones";
-import { clearPredictorCache, predictorCacheStats, withPredictor } from "./predictor-cache";
+import { clearPredictorCache, nodeBackbone, predictorCacheStats, withPredictor } from "./predictor-cache";
 
 let bundle: Uint8Array;
 
@@ -56,7 +57,9 @@ describe("predictor cache", () => {
   });
 
   it("names the backbones it can load by their registry ids", () => {
-    expect(NODE_BACKBONES).toEqual([MOBILENET_V2_ID]);
+    expect(NODE_BACKBONES).toEqual([MOBILENET_V2_ID, MOBILENET_V2_MS_ID, SPEECH_BACKBONE_ID]);
+    for (const id of NODE_BACKBONES) expect(nodeBackbone(id)).not.toBeNull();
+    expect(nodeBackbone("unknown-backbone")).toBeNull();
   });
 
   it("does not keep a failed load: the next call loads again", async () => {

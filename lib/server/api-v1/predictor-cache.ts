@@ -3,8 +3,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { Backbone } from "@/lib/ml/backbone";
-import { MOBILENET_V2_ID } from "@/lib/ml/backbones/mobilenet";
-import { loadMobileNetV2FromDisk } from "@/lib/ml/backbones/node";
+import { MOBILENET_V2_ID, MOBILENET_V2_MS_ID } from "@/lib/ml/backbones/mobilenet";
+import { loadMobileNetV2FromDisk, loadSpeechBackboneFromDisk } from "@/lib/ml/backbones/node";
+import { SPEECH_BACKBONE_ID } from "@/lib/ml/backbones/speech";
 import { readManifest } from "@/lib/ml/bundle";
 import { loadPredictor, type Predictor } from "@/lib/ml/predictor";
 
@@ -70,12 +71,20 @@ export function apiBackend(): string {
 
 /** The backbone a bundle was trained on, loaded once per process; null when the API cannot run it. */
 export function nodeBackbone(id: string): Promise<Backbone<unknown>> | null {
-  if (id !== MOBILENET_V2_ID) return null;
+  const load: (() => Promise<Backbone<unknown>>) | null =
+    id === MOBILENET_V2_ID
+      ? () => loadMobileNetV2FromDisk() as Promise<Backbone<unknown>>
+      : id === MOBILENET_V2_MS_ID
+        ? () => loadMobileNetV2FromDisk({ features: "multiscale" }) as Promise<Backbone<unknown>>
+        : id === SPEECH_BACKBONE_ID
+          ? () => loadSpeechBackboneFromDisk() as Promise<Backbone<unknown>>
+          : null;
+  if (!load) return null;
   let b = state.backbones.get(id);
   if (!b) {
     b = (async () => {
       await ensureBackend();
-      return loadMobileNetV2FromDisk() as Promise<Backbone<unknown>>;
+      return load();
     })();
     b.catch(() => state.backbones.delete(id));
     state.backbones.set(id, b);

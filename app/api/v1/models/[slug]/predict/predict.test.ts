@@ -1,4 +1,7 @@
+import fs from "node:fs";
+import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { decodeWavClip } from "@/lib/ml/voice/clip";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST as createProjectRoute } from "@/app/api/projects/route";
 import { POST as saveModelRoute } from "@/app/api/projects/[id]/models/route";
@@ -323,6 +326,55 @@ describe("POST /api/v1/models/{slug}/predict", () => {
     expect(r.json.label).toBe(expected.label);
     expect(Math.abs(r.json.confidence - expected.confidence)).toBeLessThan(1e-5);
   }, 120_000);
+
+  it("the multi-scale MobileNetV2 features (new image models) and voice models run in Node too", async () => {
+    const ms = blobFeatures(2, 12, 2880, 5, 2.5);
+    const msBundle = (
+      await trainClassifierHead(ms, {
+        seed: 1,
+        backbone: { id: "mobilenet-v2-ms-2880", package: "nsfwjs", version: "4.4.0" },
+        architecture: { hiddenUnits: 8 },
+        hyperparams: { epochs: 2, batchSize: 16, learningRate: 0.003, patience: 0 },
+      })
+    ).bundle;
+    const imgKey = await newKey(alice, await projectWithModel(alice, "image-recognition", "mobilenet-transfer", msBundle));
+    const png = encodePng({ width: 30, height: 30, channels: 3, data: Uint8Array.from({ length: 30 * 30 * 3 }, (_, i) => (i * 29) % 256) });
+    const r = await predict(imgKey.slug, imgKey.secret, { input: Buffer.from(png).toString("base64") });
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    const msDirect = (await loadPredictor(msBundle, { backbone: await nodeBackbone("mobilenet-v2-ms-2880")! })) as ClassifierPredictor;
+    const [msExpected] = await msDirect.predict([decodePng(png)]);
+    msDirect.dispose();
+    expect(r.json.label).toBe(msExpected.label);
+    expect(Math.abs(r.json.confidence - msExpected.confidence)).toBeLessThan(1e-5);
+
+    // Voice: a WAV clip in base64, through the speech backbone and the head.
+    const speech = await nodeBackbone("speech-embedding-192")!;
+    const wav = fs.readFileSync(path.join(process.cwd(), "public/samples/voice-commands/test-yes.wav"));
+    const clip = decodeWavClip(wav);
+    const [f] = await speech.embed([clip]);
+    const voiceFeatures = { features: Array.from({ length: 16 }, (_, i) => f.map((x, k) => x + (i % 2 ? 1 : -1) * ((k % 7) * 0.01 + 0.2))), labels: Array.from({ length: 16 }, (_, i) => (i % 2 ? "yes" : "no")) };
+    const voiceBundle = (
+      await trainClassifierHead(voiceFeatures, {
+        seed: 1,
+        scene: "voice-commands",
+        modelType: "speech-embedding",
+        backbone: { id: speech.id, package: speech.package, version: speech.version },
+        architecture: { hiddenUnits: 8 },
+        hyperparams: { epochs: 2, batchSize: 8, patience: 0 },
+      })
+    ).bundle;
+    const voiceKey = await newKey(alice, await projectWithModel(alice, "voice-commands", "speech-embedding", voiceBundle));
+    const v = await predict(voiceKey.slug, voiceKey.secret, { input: `data:audio/wav;base64,${wav.toString("base64")}` });
+    expect(v.status, JSON.stringify(v.json)).toBe(200);
+    const vDirect = (await loadPredictor(voiceBundle, { backbone: speech })) as ClassifierPredictor;
+    const [vExpected] = await vDirect.predict([clip]);
+    vDirect.dispose();
+    expect(v.json.label).toBe(vExpected.label);
+    expect(Math.abs(v.json.confidence - vExpected.confidence)).toBeLessThan(1e-5);
+    const notWav = await predict(voiceKey.slug, voiceKey.secret, { input: Buffer.from("hello there").toString("base64") });
+    expect(notWav.status).toBe(400);
+    expect(notWav.json.error.message).toMatch(/not a WAV file/);
+  }, 180_000);
 
   it("answers CORS preflight for Bearer calls from any origin, without cookies", async () => {
     const res = await predictOptions();
