@@ -58,7 +58,6 @@ describe("predictor cache", () => {
 
   it("names the backbones it can load by their registry ids", () => {
     expect(NODE_BACKBONES).toEqual([MOBILENET_V2_ID, MOBILENET_V2_MS_ID, SPEECH_BACKBONE_ID]);
-    for (const id of NODE_BACKBONES) expect(nodeBackbone(id)).not.toBeNull();
     expect(nodeBackbone("unknown-backbone")).toBeNull();
   });
 
