@@ -40,7 +40,8 @@ export function listImages(dir) {
   return list;
 }
 
-export async function startHarness({ root, bundleFile, dataDir }) {
+/** `files` (optional): extra URL path → file on disk, e.g. {"/bundles/text.bundle": "/tmp/…/text.bundle"}. */
+export async function startHarness({ root, bundleFile, dataDir, files = {} }) {
   const publicDir = path.join(root, "public");
   const page = `<!doctype html><html><head><meta charset="utf-8"><title>train bench</title></head><body><script type="module" src="/bench.js"></script></body></html>`;
   const send = (res, status, body, type = "text/plain") => {
@@ -58,6 +59,7 @@ export async function startHarness({ root, bundleFile, dataDir }) {
     const p = decodeURIComponent(url.pathname);
     if (p === "/" || p === "/index.html") return send(res, 200, page, "text/html");
     if (p === "/bench.js") return sendFile(res, path.dirname(bundleFile), "/" + path.basename(bundleFile));
+    if (Object.hasOwn(files, p)) return sendFile(res, path.dirname(files[p]), "/" + path.basename(files[p]));
     if (p.startsWith("/data/")) return sendFile(res, path.resolve(dataDir), p.slice("/data".length));
     if (p.startsWith("/models/") || p.startsWith("/vendor/")) return sendFile(res, publicDir, p);
     send(res, 404, "not found");
