@@ -100,7 +100,10 @@ export async function putStream(
     }
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   } catch (e) {
+    // The stream opens its file asynchronously: wait until it is closed, or the file could appear
+    // after the rm below and be left behind.
     out.destroy();
+    if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()));
     await fsp.rm(tmp, { force: true });
     throw e;
   }
