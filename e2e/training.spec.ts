@@ -198,6 +198,7 @@ test("the trained intent bot answers in the Playground, in the browser, with a f
   await settings.locator("summary").click();
   await settings.getByTestId(`reply-${firstIntent}`).fill("We open at 9:00 every day.");
   await settings.getByTestId(`quick-${firstIntent}`).fill("Holidays?, Where are you?");
+  await settings.getByTestId("suggestions").fill("What time do you open?, I want a refund");
   await page.getByTestId("threshold").fill("0");
   await settings.getByTestId("save-bot-settings").click();
   await expect(settings).toContainText("Saved.");
@@ -208,7 +209,16 @@ test("the trained intent bot answers in the Playground, in the browser, with a f
   await withButtons.getByTestId("quick-reply").first().click();
   await expect(page.getByTestId("turn-user").last()).toHaveText("Holidays?");
   const saved = await (await page.request.get(`/api/projects/${project.id}/chat-settings`)).json();
-  expect(saved.settings).toEqual({ threshold: 0, quickReplies: { [firstIntent]: ["Holidays?", "Where are you?"] } });
+  expect(saved.settings).toEqual({ threshold: 0, quickReplies: { [firstIntent]: ["Holidays?", "Where are you?"] }, suggestions: ["What time do you open?", "I want a refund"] });
   const dataset = await (await page.request.get(`/api/projects/${project.id}/dataset`)).json();
   expect(dataset.dataset.schema.replies[firstIntent]).toBe("We open at 9:00 every day.");
+
+  // After a reload the empty chat offers the suggested first messages as buttons.
+  await page.reload();
+  const suggested = page.getByTestId("suggested-input");
+  await expect(suggested).toHaveCount(2);
+  await suggested.first().click();
+  await expect(page.getByTestId("turn-user").last()).toHaveText("What time do you open?");
+  await expect(page.getByTestId("turn-bot").last().locator("p").first()).toHaveText("We open at 9:00 every day.");
+  await expect(page.getByTestId("suggested-inputs")).toHaveCount(0);
 });

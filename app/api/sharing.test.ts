@@ -92,7 +92,7 @@ describe("share link (owner)", () => {
     expect(model.name).toMatch(/^Shop bot/);
     expect(Object.keys(model.replies).length).toBeGreaterThan(3);
     // Nothing about the owner or internal ids.
-    expect(Object.keys(model).sort()).toEqual(["description", "kind", "logInputs", "name", "quickReplies", "replies", "scene", "threshold", "version", "widgets"]);
+    expect(Object.keys(model).sort()).toEqual(["description", "kind", "logInputs", "name", "quickReplies", "replies", "scene", "suggestions", "threshold", "version", "widgets"]);
     const text = JSON.stringify(visit.json);
     expect(text).not.toContain(alice.email);
     expect(text).not.toContain(projectId);

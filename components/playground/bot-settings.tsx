@@ -15,27 +15,40 @@ export function BotSettings({
   intents,
   replies,
   quickReplies,
+  suggestions,
   threshold,
   onReplies,
   onQuickReplies,
+  onSuggestions,
 }: {
   projectId: string;
   intents: readonly string[];
   replies: Record<string, string>;
   quickReplies: Record<string, string[]>;
+  suggestions: string[];
   threshold: number;
   onReplies: (r: Record<string, string>) => void;
   onQuickReplies: (q: Record<string, string[]>) => void;
+  onSuggestions: (s: string[]) => void;
 }) {
   const t = useTranslations("playground");
   const [state, setState] = useState<"idle" | "saving" | "saved" | "error">("idle");
+  // What the owner typed, kept as typed (a trailing comma must survive until the next item).
+  const [rawQuick, setRawQuick] = useState<Record<string, string>>(() => Object.fromEntries(Object.entries(quickReplies).map(([k, v]) => [k, v.join(", ")])));
+  const [rawSuggestions, setRawSuggestions] = useState(() => suggestions.join(", "));
+  const parseList = (text: string) =>
+    text
+      .split(/[,，]/)
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .slice(0, 4);
   const [error, setError] = useState<string | null>(null);
 
   async function save() {
     setState("saving");
     setError(null);
     const r = await apiFetch(`/api/projects/${projectId}/replies`, { method: "PUT", body: { replies: Object.fromEntries(intents.map((i) => [i, replies[i] ?? ""])) } });
-    const q = r.ok ? await apiFetch(`/api/projects/${projectId}/chat-settings`, { method: "PUT", body: { threshold, quickReplies } }) : r;
+    const q = r.ok ? await apiFetch(`/api/projects/${projectId}/chat-settings`, { method: "PUT", body: { threshold, quickReplies, suggestions } }) : r;
     if (q.ok) setState("saved");
     else {
       setState("error");
@@ -76,17 +89,11 @@ export function BotSettings({
                     aria-label={t("quickRepliesFor", { intent })}
                     className="w-full min-w-40 rounded border border-slate-300 px-2 py-1"
                     placeholder={t("quickRepliesPlaceholder")}
-                    value={(quickReplies[intent] ?? []).join(", ")}
-                    onChange={(e) =>
-                      onQuickReplies({
-                        ...quickReplies,
-                        [intent]: e.target.value
-                          .split(/[,，]/)
-                          .map((x) => x.trim())
-                          .filter(Boolean)
-                          .slice(0, 4),
-                      })
-                    }
+                    value={rawQuick[intent] ?? (quickReplies[intent] ?? []).join(", ")}
+                    onChange={(e) => {
+                      setRawQuick({ ...rawQuick, [intent]: e.target.value });
+                      onQuickReplies({ ...quickReplies, [intent]: parseList(e.target.value) });
+                    }}
                     data-testid={`quick-${intent}`}
                   />
                 </td>
@@ -95,6 +102,19 @@ export function BotSettings({
           </tbody>
         </table>
       </div>
+      <label className="mt-3 block text-sm">
+        <span className="text-slate-700">{t("suggestionsLabel")}</span>
+        <input
+          className="mt-1 block w-full rounded border border-slate-300 px-2 py-1"
+          placeholder={t("suggestionsPlaceholder")}
+          value={rawSuggestions}
+          onChange={(e) => {
+            setRawSuggestions(e.target.value);
+            onSuggestions(parseList(e.target.value));
+          }}
+          data-testid="suggestions"
+        />
+      </label>
       <div className="mt-3 flex items-center gap-3">
         <Button size="sm" onClick={() => void save()} disabled={state === "saving"} data-testid="save-bot-settings">
           {t("saveBotSettings")}

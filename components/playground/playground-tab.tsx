@@ -26,6 +26,7 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
   const [replies, setReplies] = useState<Record<string, string>>({});
   const [threshold, setThreshold] = useState(DEFAULT_THRESHOLD);
   const [quickReplies, setQuickReplies] = useState<Record<string, string[]>>({});
+  const [suggestions, setSuggestions] = useState<string[]>([]);
   const [listFailed, setListFailed] = useState(false);
   // Monitoring: the recorded event of each chat answer (by turn), for its feedback buttons.
   const [events, setEvents] = useState<Record<number, { eventId: string | null; pending: boolean }>>({});
@@ -37,12 +38,16 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
       if (!list.ok) throw new Error(list.error.message);
       const found = list.data.versions.find((v) => v.active) ?? null;
       const ds = await apiFetch<{ dataset: { schema: { replies: Record<string, string> } } }>(`/api/projects/${projectId}/dataset`);
-      const chat = scene === "intent-chatbot" ? await apiFetch<{ settings: { threshold: number; quickReplies: Record<string, string[]> } }>(`/api/projects/${projectId}/chat-settings`) : null;
+      const chat =
+        scene === "intent-chatbot"
+          ? await apiFetch<{ settings: { threshold: number; quickReplies: Record<string, string[]>; suggestions: string[] } }>(`/api/projects/${projectId}/chat-settings`)
+          : null;
       if (cancelled) return;
       if (ds.ok) setReplies(ds.data.dataset.schema.replies ?? {});
       if (chat?.ok) {
         setThreshold(chat.data.settings.threshold);
         setQuickReplies(chat.data.settings.quickReplies);
+        setSuggestions(chat.data.settings.suggestions);
       }
       setActive(found);
     })().catch(() => !cancelled && setListFailed(true));
@@ -101,6 +106,7 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
           scene={scene}
           replies={replies}
           quickReplies={quickReplies}
+          suggestions={suggestions}
           threshold={threshold}
           onAnswer={record}
           answerExtra={({ turnId, input, prediction }) => (
@@ -121,9 +127,11 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
           intents={runner.manifest.labels}
           replies={replies}
           quickReplies={quickReplies}
+          suggestions={suggestions}
           threshold={threshold}
           onReplies={setReplies}
           onQuickReplies={setQuickReplies}
+          onSuggestions={setSuggestions}
         />
       ) : null}
     </div>

@@ -37,6 +37,8 @@ export interface ChatWidgetProps {
   scene: string;
   replies: Record<string, string>;
   quickReplies?: Record<string, string[]>;
+  /** Suggested first messages, as buttons while the chat is empty. */
+  suggestions?: string[];
   threshold: number;
   /** A first bot message (the embed's welcome). */
   welcome?: string;
@@ -56,7 +58,7 @@ export interface ChatWidgetProps {
  * likely intents as buttons; other text scenes answer with the label and confidence. Everything the
  * model or the visitor wrote is rendered as text, never HTML.
  */
-export function ChatWidget({ runner, scene, replies, quickReplies = {}, threshold, welcome, accent, onAnswer, sendRef, answerExtra, className = "" }: ChatWidgetProps) {
+export function ChatWidget({ runner, scene, replies, quickReplies = {}, suggestions = [], threshold, welcome, accent, onAnswer, sendRef, answerExtra, className = "" }: ChatWidgetProps) {
   const t = useTranslations("widgets");
   const [turns, setTurns] = useState<Turn[]>(() => (welcome ? [{ id: 0, from: "bot", text: welcome }] : []));
   const [busy, setBusy] = useState(false);
@@ -135,6 +137,15 @@ export function ChatWidget({ runner, scene, replies, quickReplies = {}, threshol
     <div className={`flex min-h-0 flex-col gap-3 ${className}`} data-testid="chat-widget" data-status={runner.status}>
       <ol ref={logRef} className="min-h-48 flex-1 space-y-3 overflow-y-auto rounded-2xl border border-slate-200 bg-white p-4" aria-live="polite" data-testid="chat-log">
         {turns.length === 0 ? <li className="text-sm text-slate-500">{t("empty")}</li> : null}
+        {turns.every((x) => x.from === "bot") && suggestions.length ? (
+          <li className="flex flex-wrap gap-1" data-testid="suggested-inputs">
+            {suggestions.map((q) => (
+              <Button key={q} size="sm" variant="secondary" onClick={() => void ask(q)} disabled={!hydrated} data-testid="suggested-input">
+                {q}
+              </Button>
+            ))}
+          </li>
+        ) : null}
         {turns.map((turn) => (
           <li key={turn.id} className={`flex ${turn.from === "user" ? "justify-end" : "justify-start"}`} data-testid={`turn-${turn.from}`}>
             <div

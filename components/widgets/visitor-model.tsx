@@ -88,6 +88,7 @@ export function VisitorModel({ model, channel, slug, bundleUrl, origin, welcome,
           scene={model.scene}
           replies={model.replies}
           quickReplies={model.widgets.includes("quick-replies") ? model.quickReplies : {}}
+          suggestions={model.suggestions}
           threshold={model.threshold}
           welcome={welcome}
           accent={accent}

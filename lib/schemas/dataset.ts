@@ -44,4 +44,6 @@ export const projectSettingsSchema = z.object({ localDataOnly: z.boolean() });
 export const chatSettingsSchema = z.object({
   threshold: z.number().min(0).max(1),
   quickReplies: z.record(z.string().max(100), z.array(z.string().trim().min(1).max(60)).max(4)),
+  /** Suggested first messages, shown as buttons before the visitor types anything. */
+  suggestions: z.array(z.string().trim().min(1).max(80)).max(4).default([]),
 });

@@ -157,6 +157,7 @@ export async function deleteProject(userId: string, projectId: string): Promise<
 export interface ChatSettings {
   threshold: number;
   quickReplies: Record<string, string[]>;
+  suggestions: string[];
 }
 
 /**
@@ -177,8 +178,9 @@ export async function setChatSettings(userId: string, projectId: string, input: 
     const quickReplies = Object.fromEntries(Object.entries(input.quickReplies).filter(([, list]) => list.length > 0));
     settings.threshold = input.threshold;
     settings.quickReplies = quickReplies;
+    settings.suggestions = input.suggestions;
     await tx.project.update({ where: { id: projectId }, data: { settings: JSON.stringify(settings) } });
-    return { threshold: input.threshold, quickReplies };
+    return { threshold: input.threshold, quickReplies, suggestions: input.suggestions };
   });
 }
 
@@ -186,7 +188,7 @@ export async function setChatSettings(userId: string, projectId: string, input: 
 export async function getChatSettings(userId: string, projectId: string): Promise<ChatSettings> {
   await getOwnedProject(userId, projectId);
   const row = await db.project.findUniqueOrThrow({ where: { id: projectId }, select: { settings: true } });
-  let s: { threshold?: unknown; quickReplies?: unknown } = {};
+  let s: { threshold?: unknown; quickReplies?: unknown; suggestions?: unknown } = {};
   try {
     s = JSON.parse(row.settings || "{}") ?? {};
   } catch {
@@ -199,5 +201,6 @@ export async function getChatSettings(userId: string, projectId: string): Promis
       if (Array.isArray(v)) quickReplies[k] = v.filter((x): x is string => typeof x === "string");
     }
   }
-  return { threshold, quickReplies };
+  const suggestions = Array.isArray(s.suggestions) ? s.suggestions.filter((x): x is string => typeof x === "string").slice(0, 4) : [];
+  return { threshold, quickReplies, suggestions };
 }

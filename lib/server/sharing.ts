@@ -52,6 +52,8 @@ export interface PublicModel {
   version: number;
   replies: Record<string, string>;
   quickReplies: Record<string, string[]>;
+  /** Suggested first messages (buttons) the owner set for the chat. */
+  suggestions: string[];
   threshold: number;
   /** Whether the owner wants visitor text sent with usage events (otherwise the browser never sends it). */
   logInputs: boolean;
@@ -204,11 +206,12 @@ async function publicModelOf(projectId: string): Promise<{ model: PublicModel; b
   const schema = safeJson(project.datasets[0]?.schema ?? "{}");
   const replies = scene.id === "intent-chatbot" ? stringRecord(schema.replies) : {};
   const quickReplies = scene.id === "intent-chatbot" ? stringListRecord(settings.quickReplies) : {};
+  const suggestions = scene.id === "intent-chatbot" && Array.isArray(settings.suggestions) ? settings.suggestions.filter((x: unknown): x is string => typeof x === "string").slice(0, 4) : [];
   const widgets: PublicModel["widgets"] = [kind === "image" ? "image" : kind === "audio" ? "voice" : "chat"];
   if (Array.isArray(interfaces) && interfaces.includes("buttons") && Object.keys(quickReplies).length) widgets.push("quick-replies");
   const threshold = typeof settings.threshold === "number" && settings.threshold >= 0 && settings.threshold <= 1 ? settings.threshold : DEFAULT_THRESHOLD;
   return {
-    model: { name: project.name, description: project.description, scene: scene.id, kind, widgets, version: version.number, replies, quickReplies, threshold, logInputs: project.embedSettings?.logInputs ?? false },
+    model: { name: project.name, description: project.description, scene: scene.id, kind, widgets, version: version.number, replies, quickReplies, suggestions, threshold, logInputs: project.embedSettings?.logInputs ?? false },
     bundleBlobId: version.bundleBlobId,
     versionId: version.id,
   };

@@ -15,10 +15,10 @@ describe("chat settings (threshold and quick replies)", () => {
     const { cookie } = await signUp();
     const id = await bot(cookie);
     await db.project.update({ where: { id }, data: { settings: JSON.stringify({ preset: "best" }) } });
-    expect((await call(GET, { method: "GET", cookie, params: { id } })).json.settings).toEqual({ threshold: 0.5, quickReplies: {} });
-    const put = await call(PUT, { method: "PUT", cookie, params: { id }, body: { threshold: 0.7, quickReplies: { hours: ["Open today?", "Holidays"], refund: [] } } });
+    expect((await call(GET, { method: "GET", cookie, params: { id } })).json.settings).toEqual({ threshold: 0.5, quickReplies: {}, suggestions: [] });
+    const put = await call(PUT, { method: "PUT", cookie, params: { id }, body: { threshold: 0.7, quickReplies: { hours: ["Open today?", "Holidays"], refund: [] }, suggestions: ["When are you open?"] } });
     expect(put.status).toBe(200);
-    expect((await call(GET, { method: "GET", cookie, params: { id } })).json.settings).toEqual({ threshold: 0.7, quickReplies: { hours: ["Open today?", "Holidays"] } });
+    expect((await call(GET, { method: "GET", cookie, params: { id } })).json.settings).toEqual({ threshold: 0.7, quickReplies: { hours: ["Open today?", "Holidays"] }, suggestions: ["When are you open?"] });
     const row = await db.project.findUniqueOrThrow({ where: { id } });
     expect(JSON.parse(row.settings)).toMatchObject({ preset: "best", threshold: 0.7 });
   });
@@ -28,6 +28,7 @@ describe("chat settings (threshold and quick replies)", () => {
     const id = await bot(cookie);
     expect((await call(PUT, { method: "PUT", cookie, params: { id }, body: { threshold: 1.5, quickReplies: {} } })).status).toBe(422);
     expect((await call(PUT, { method: "PUT", cookie, params: { id }, body: { threshold: 0.5, quickReplies: { a: ["1", "2", "3", "4", "5"] } } })).status).toBe(422);
+    expect((await call(PUT, { method: "PUT", cookie, params: { id }, body: { threshold: 0.5, quickReplies: {}, suggestions: ["a", "b", "c", "d", "e"] } })).status).toBe(422);
     const other = await signUp();
     expect((await call(PUT, { method: "PUT", cookie: other.cookie, params: { id }, body: { threshold: 0.2, quickReplies: {} } })).status).toBe(404);
     expect((await call(GET, { method: "GET", cookie: other.cookie, params: { id } })).status).toBe(404);
