@@ -87,4 +87,21 @@ export function augmentedViews(
   return result;
 }
 
+/**
+ * Appends augmented copies to the samples' targets and to the training part of the split: copy j
+ * becomes sample `baseTargets.length + j`, with the target of the sample it was made from. The
+ * validation part stays the originals only.
+ */
+export function joinTrainingCopies(
+  baseTargets: Int32Array,
+  baseSplit: { train: number[]; validation: number[] },
+  source: readonly number[],
+): { targets: Int32Array; split: { train: number[]; validation: number[] } } {
+  const n = baseTargets.length;
+  return {
+    targets: Int32Array.from([...baseTargets, ...source.map((s) => baseTargets[s])]),
+    split: { train: [...baseSplit.train, ...source.map((_, j) => n + j)], validation: baseSplit.validation },
+  };
+}
+
 export { clampViews as clampAugmentViews };

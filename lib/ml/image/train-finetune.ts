@@ -17,7 +17,7 @@ import { stratifiedSplit } from "../split";
 import { resolveHyperparams, stripUndefined } from "../presets";
 import { balancedClassWeights } from "../engine/train-loop";
 import { trainAndFinish, validateLabelled, type CommonTrainOptions, type TrainedModel } from "../engine/finish";
-import { augmentedViews } from "./augment";
+import { augmentedViews, joinTrainingCopies } from "./augment";
 import { imagesToTensor, type ImagePreprocessing } from "./preprocess";
 import type { ImageTrainingData } from "./train-small-cnn";
 
@@ -57,9 +57,7 @@ export async function trainFineTunedMobileNet(data: ImageTrainingData, options: 
   const baseSplit = stratifiedSplit(data.labels, { validationFraction: hyper.validationFraction, seed: rng.seed() });
   const aug = augmentedViews(data.images, baseSplit.train, hyper.augmentViews, seed);
   const images = [...data.images, ...aug.images];
-  const n = data.images.length;
-  const targets = Int32Array.from([...baseTargets, ...aug.source.map((s) => baseTargets[s])]);
-  const split = { train: [...baseSplit.train, ...aug.images.map((_, j) => n + j)], validation: baseSplit.validation };
+  const { targets, split } = joinTrainingCopies(baseTargets, baseSplit, aug.source);
   const prep: ImagePreprocessing = { kind: "image", width: arch.inputSize, height: arch.inputSize, channels: 3, scale: 1 / 255, offset: 0 };
 
   const base = await options.backbone.createFineTuneModel({ trainableBlocks: arch.trainableBlocks, inputSize: arch.inputSize });

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../random";
 import { stratifiedSplit } from "../split";
+import { joinTrainingCopies } from "./augment";
 import { resolveHyperparams, stripUndefined } from "../presets";
 import { balancedClassWeights } from "../engine/train-loop";
 import { trainAndFinish, validateLabelled, type CommonTrainOptions, type TrainedModel } from "../engine/finish";
@@ -65,7 +66,7 @@ export async function trainClassifierHead(data: FeatureTrainingData, options: Tr
   // Augmented views join the training part only; evaluation uses the original samples.
   let features: readonly Float32Array[] = data.features;
   let split = baseSplit;
-  let targets = baseTargets;
+  let targets: Int32Array = baseTargets;
   if (data.augment && hyper.augmentViews > 0) {
     const extra = await data.augment(baseSplit.train, hyper.augmentViews);
     const trainSet = new Set(baseSplit.train);
@@ -74,8 +75,7 @@ export async function trainClassifierHead(data: FeatureTrainingData, options: Tr
       if (!trainSet.has(extra.source[j])) throw new Error(`Augmented view ${j} comes from sample ${extra.source[j]}, which is not a training sample.`);
     });
     features = [...data.features, ...extra.features];
-    targets = Int32Array.from([...baseTargets, ...extra.source.map((s) => baseTargets[s])]);
-    split = { train: [...baseSplit.train, ...extra.features.map((_, j) => n + j)], validation: baseSplit.validation };
+    ({ targets, split } = joinTrainingCopies(baseTargets, baseSplit, extra.source));
   }
 
   const layers: tf.layers.Layer[] = [];

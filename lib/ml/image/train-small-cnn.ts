@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../random";
 import { stratifiedSplit } from "../split";
-import { augmentedViews } from "./augment";
+import { augmentedViews, joinTrainingCopies } from "./augment";
 import { resolveHyperparams, stripUndefined } from "../presets";
 import { balancedClassWeights } from "../engine/train-loop";
 import { trainAndFinish, validateLabelled, type CommonTrainOptions, type TrainedModel } from "../engine/finish";
@@ -51,9 +51,7 @@ export async function trainSmallCnn(data: ImageTrainingData, options: TrainSmall
   // Augmented views of the training pictures join the training part only (see augment.ts).
   const aug = augmentedViews(data.images, baseSplit.train, hyper.augmentViews, seed);
   const images = [...data.images, ...aug.images];
-  const n = data.images.length;
-  const targets = Int32Array.from([...baseTargets, ...aug.source.map((s) => baseTargets[s])]);
-  const split = { train: [...baseSplit.train, ...aug.images.map((_, j) => n + j)], validation: baseSplit.validation };
+  const { targets, split } = joinTrainingCopies(baseTargets, baseSplit, aug.source);
 
   // Every image once → one Float32Array [n, size, size, channels]; tensors are freed at once.
   const per = size * size * prep.channels;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import { TrainerClient, type WorkerLike } from "./client";
-import { createWorkerHandler } from "./handler";
+import { TrainerClient } from "./client";
+import { inProcessWorker } from "./testing";
 import type { JobProgress } from "./protocol";
 import { registerBackbone, type Backbone } from "../backbone";
 import { decodeBundle, readManifest } from "../bundle";
@@ -12,26 +12,6 @@ beforeAll(async () => {
   await tf.setBackend("cpu");
 });
 
-/** The real handler behind a fake Worker, messages structured-cloned both ways (as client.test.ts). */
-function inProcessWorker(): WorkerLike & { terminated: boolean } {
-  const worker = {
-    onmessage: null as ((e: MessageEvent) => void) | null,
-    onerror: null as ((e: ErrorEvent) => void) | null,
-    terminated: false,
-    postMessage(message: unknown) {
-      const copy = structuredClone(message);
-      setTimeout(() => void handle(copy as Parameters<typeof handle>[0]), 0);
-    },
-    terminate() {
-      this.terminated = true;
-    },
-  };
-  const handle = createWorkerHandler((message) => {
-    const copy = structuredClone(message);
-    setTimeout(() => !worker.terminated && worker.onmessage?.({ data: copy } as MessageEvent), 0);
-  }, { batchProgressIntervalMs: 0 });
-  return worker;
-}
 
 const epochs = (events: JobProgress[]) => events.filter((e) => e.phase === "epoch").length;
 
