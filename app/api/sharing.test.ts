@@ -13,13 +13,16 @@ import { GET as publicShareBundleRoute } from "@/app/api/public/share/[slug]/bun
 import { GET as publicEmbedRoute } from "@/app/api/public/embed/[slug]/route";
 import { GET as publicEmbedBundleRoute } from "@/app/api/public/embed/[slug]/bundle/route";
 import { POST as eventsRoute } from "@/app/api/public/events/route";
+import { DELETE as deleteProjectRoute } from "@/app/api/projects/[id]/route";
+import { PUT as chatSettingsRoute } from "@/app/api/projects/[id]/chat-settings/route";
 import { trainTextClassifier } from "@/lib/ml/text/train-text";
 import { normaliseOrigin } from "@/lib/schemas/sharing";
 import { db } from "@/lib/server/db";
+import { entityProject, smallEntityBundle } from "@/tests/entity-model";
 import { call, signUp } from "@/tests/route-helpers";
 
 let alice: { cookie: string; email: string };
-let bob: { cookie: string };
+let bob: { cookie: string; email: string };
 let projectId: string;
 let bundle: Uint8Array;
 
@@ -92,7 +95,8 @@ describe("share link (owner)", () => {
     expect(model.name).toMatch(/^Shop bot/);
     expect(Object.keys(model.replies).length).toBeGreaterThan(3);
     // Nothing about the owner or internal ids.
-    expect(Object.keys(model).sort()).toEqual(["description", "kind", "logInputs", "name", "quickReplies", "replies", "scene", "suggestions", "threshold", "version", "widgets"]);
+    expect(Object.keys(model).sort()).toEqual(["description", "entityTemplates", "kind", "logInputs", "name", "quickReplies", "replies", "scene", "suggestions", "threshold", "version", "widgets"]);
+    expect(model.entityTemplates).toBeNull();
     const text = JSON.stringify(visit.json);
     expect(text).not.toContain(alice.email);
     expect(text).not.toContain(projectId);
@@ -270,5 +274,92 @@ describe("visitor events", () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.res.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await sendEvent(ev, "192.0.2.77")).status).toBe(202);
+  });
+});
+
+describe("the entity model a bot's reply templates use (visitor side)", () => {
+  let shareSlug: string;
+  let embedSlug: string;
+  let entities: string;
+  const link = (entityProjectId: string | null, placeholderDefaults: Record<string, string> = {}) =>
+    call(chatSettingsRoute, { method: "PUT", cookie: alice.cookie, params: { id: projectId }, body: { threshold: 0.5, quickReplies: {}, entityProjectId, placeholderDefaults } });
+  const shareBundle = (part: string) => call(publicShareBundleRoute, { method: "GET", params: { slug: shareSlug }, url: `http://localhost:3000/api/public/share/${shareSlug}/bundle?part=${part}` });
+  const embedBundle = (part: string, origin: string) =>
+    call(publicEmbedBundleRoute, {
+      method: "GET",
+      params: { slug: embedSlug },
+      url: `http://localhost:3000/api/public/embed/${embedSlug}/bundle?part=${part}&origin=${encodeURIComponent(origin)}`,
+    });
+  const bytes = async (r: { res: Response }) => Buffer.from(await r.res.arrayBuffer());
+
+  beforeAll(async () => {
+    shareSlug = (await share(alice.cookie, { enabled: true, expiresAt: null })).json.share.slug;
+    embedSlug = (await embed(alice.cookie, { enabled: true, allowedOrigins: [SHOP] })).json.embed.slug;
+    entities = await entityProject(alice.cookie);
+  });
+
+  it("not linked: the page gets no entity templates and ?part=entities is 404", async () => {
+    expect((await visitShare(shareSlug)).json.model.entityTemplates).toBeNull();
+    const r = await shareBundle("entities");
+    expect(r.status).toBe(404);
+    expect(r.json.error.message).toBe("This model does not fill its replies with an entity model.");
+    expect((await embedBundle("entities", SHOP)).status).toBe(404);
+  });
+
+  it("linked: types and fallback texts for the page (nothing naming the entity project) and the entity bundle on both routes", async () => {
+    expect((await link(entities, { PERSON: "you" })).status).toBe(200);
+    const visit = await visitShare(shareSlug);
+    expect(visit.json.model.entityTemplates).toEqual({ types: ["CITY", "DATE", "PERSON"], defaults: { PERSON: "you" } });
+    expect(JSON.stringify(visit.json)).not.toContain(entities);
+    expect((await visitEmbed(embedSlug, { origin: SHOP })).json.embed.model.entityTemplates).toEqual({ types: ["CITY", "DATE", "PERSON"], defaults: { PERSON: "you" } });
+    const expected = Buffer.from(await smallEntityBundle());
+    const r = await shareBundle("entities");
+    expect(r.status).toBe(200);
+    expect(r.res.headers.get("cache-control")).toBe("no-store");
+    expect((await bytes(r)).equals(expected)).toBe(true);
+    const e = await embedBundle("entities", SHOP);
+    expect(e.status).toBe(200);
+    expect((await bytes(e)).equals(expected)).toBe(true);
+    // The embed's origin check comes first, as for the model itself.
+    expect((await embedBundle("entities", "https://evil.example")).status).toBe(403);
+    // The plain bundle is still the intent model; other parts do not exist.
+    expect((await bytes(await shareBundle("model"))).equals(Buffer.from(bundle))).toBe(true);
+    expect((await shareBundle("settings")).status).toBe(404);
+  });
+
+  it("a share link that is off serves no entity bundle either", async () => {
+    await share(alice.cookie, { enabled: false });
+    expect((await shareBundle("entities")).status).toBe(404);
+    await share(alice.cookie, { enabled: true });
+    expect((await shareBundle("entities")).status).toBe(200);
+  });
+
+  it("a linked project that changed owner, or settings naming another owner's model, are 404", async () => {
+    const userId = async (email: string) => (await db.user.findUniqueOrThrow({ where: { email } })).id;
+    await db.project.update({ where: { id: entities }, data: { ownerId: await userId(bob.email) } });
+    expect((await shareBundle("entities")).status).toBe(404);
+    expect((await embedBundle("entities", SHOP)).status).toBe(404);
+    expect((await visitShare(shareSlug)).json.model.entityTemplates).toBeNull();
+    await db.project.update({ where: { id: entities }, data: { ownerId: await userId(alice.email) } });
+    expect((await shareBundle("entities")).status).toBe(200);
+    // Settings written by hand (not through the checked route) to name Bob's entity model.
+    const bobs = await entityProject(bob.cookie);
+    const row = await db.project.findUniqueOrThrow({ where: { id: projectId } });
+    await db.project.update({ where: { id: projectId }, data: { settings: JSON.stringify({ ...JSON.parse(row.settings), entityProjectId: bobs }) } });
+    expect((await shareBundle("entities")).status).toBe(404);
+    expect((await embedBundle("entities", SHOP)).status).toBe(404);
+    await db.project.update({ where: { id: projectId }, data: { settings: row.settings } });
+  });
+
+  it("unlinked or deleted: 404 at once", async () => {
+    expect((await shareBundle("entities")).status).toBe(200);
+    await link(null);
+    expect((await shareBundle("entities")).status).toBe(404);
+    await link(entities);
+    expect((await shareBundle("entities")).status).toBe(200);
+    expect((await call(deleteProjectRoute, { method: "DELETE", cookie: alice.cookie, params: { id: entities } })).status).toBe(200);
+    expect((await shareBundle("entities")).status).toBe(404);
+    expect((await embedBundle("entities", SHOP)).status).toBe(404);
+    expect((await visitShare(shareSlug)).json.model.entityTemplates).toBeNull();
   });
 });

@@ -46,4 +46,14 @@ export const chatSettingsSchema = z.object({
   quickReplies: z.record(z.string().max(100), z.array(z.string().trim().min(1).max(60)).max(4)),
   /** Suggested first messages, shown as buttons before the visitor types anything. */
   suggestions: z.array(z.string().trim().min(1).max(80)).max(4).default([]),
+  /**
+   * The owner's entity-extraction project whose model fills {TYPE} placeholders in replies; null
+   * unlinks; absent keeps the saved one. The server checks that it is the user's own.
+   */
+  entityProjectId: z.string().trim().min(1).max(64).nullable().optional(),
+  /** Per entity type, the text used when the visitor's message has none; absent keeps the saved ones. */
+  placeholderDefaults: z
+    .record(z.string().min(1).max(100), z.string().max(200))
+    .refine((v) => Object.keys(v).length <= 50, { error: "errors.invalidInput" })
+    .optional(),
 });

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { db } from "./db";
 import { AppError, notFound } from "./errors";
 import type { createProjectSchema, updateProjectSchema } from "@/lib/schemas/project";
+import { checkEntityModelChoice, cleanDefaults, listEntityModelOptions, storedTemplateSettings, type EntityModelOption } from "./reply-templates";
 
 export type { ProjectStatusId as ProjectStatus } from "@/lib/workspace/status";
 import type { ProjectStatusId as ProjectStatus } from "@/lib/workspace/status";
@@ -158,42 +159,68 @@ export interface ChatSettings {
   threshold: number;
   quickReplies: Record<string, string[]>;
   suggestions: string[];
+  /** The linked entity-extraction project (reply templates), or null; see reply-templates.ts. */
+  entityProjectId: string | null;
+  /** Per entity type, the text put in when the visitor's message has no entity of that type. */
+  placeholderDefaults: Record<string, string>;
+}
+
+export type ChatSettingsInput = Omit<ChatSettings, "entityProjectId" | "placeholderDefaults"> & {
+  entityProjectId?: string | null;
+  placeholderDefaults?: Record<string, string>;
+};
+
+function parseSettings(raw: string): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(raw || "{}");
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
 }
 
 /**
- * Saves the chatbot's threshold and quick replies into Project.settings (other settings kept):
- * the Playground edits them, the share page and the embed answer with them.
+ * Saves the chatbot's threshold, quick replies, suggestions and reply-template settings into
+ * Project.settings (other settings kept): the Playground edits them, the share page and the embed
+ * answer with them. A linked entity project must be the user's own entity model (422 otherwise,
+ * the same for someone else's project as for a missing one).
  */
-export async function setChatSettings(userId: string, projectId: string, input: ChatSettings): Promise<ChatSettings> {
+export async function setChatSettings(userId: string, projectId: string, input: ChatSettingsInput): Promise<ChatSettings> {
   await getOwnedProject(userId, projectId);
+  const current = await db.project.findUniqueOrThrow({ where: { id: projectId }, select: { settings: true } });
+  const stored = storedTemplateSettings(current.settings);
+  const entityProjectId = input.entityProjectId === undefined ? stored.entityProjectId : input.entityProjectId;
+  // Checked before the write; a stale saved link that is kept but no longer valid is dropped.
+  let types: string[] = [];
+  if (entityProjectId) {
+    if (input.entityProjectId !== undefined) types = (await checkEntityModelChoice(userId, entityProjectId)).types;
+    else types = (await listEntityModelOptions(userId)).find((o) => o.id === entityProjectId)?.types ?? [];
+  }
+  const linked = entityProjectId && types.length ? entityProjectId : null;
+  const placeholderDefaults = linked ? cleanDefaults(input.placeholderDefaults ?? stored.placeholderDefaults, types) : {};
   return db.$transaction(async (tx) => {
     const row = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { settings: true } });
-    let settings: Record<string, unknown> = {};
-    try {
-      const parsed = JSON.parse(row.settings || "{}");
-      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) settings = parsed;
-    } catch {
-      settings = {};
-    }
+    const settings = parseSettings(row.settings);
     const quickReplies = Object.fromEntries(Object.entries(input.quickReplies).filter(([, list]) => list.length > 0));
     settings.threshold = input.threshold;
     settings.quickReplies = quickReplies;
     settings.suggestions = input.suggestions;
+    settings.entityProjectId = linked;
+    settings.placeholderDefaults = placeholderDefaults;
     await tx.project.update({ where: { id: projectId }, data: { settings: JSON.stringify(settings) } });
-    return { threshold: input.threshold, quickReplies, suggestions: input.suggestions };
+    return { threshold: input.threshold, quickReplies, suggestions: input.suggestions, entityProjectId: linked, placeholderDefaults };
   });
 }
 
-/** The chatbot's saved threshold (default 0.5) and quick replies. */
-export async function getChatSettings(userId: string, projectId: string): Promise<ChatSettings> {
+/**
+ * The chatbot's saved threshold (default 0.5), quick replies, suggestions and reply-template
+ * settings, plus the user's entity models that may be linked. A saved link that no longer holds
+ * (project deleted or retrained into nothing) reads as none.
+ */
+export async function getChatSettings(userId: string, projectId: string): Promise<{ settings: ChatSettings; entityModels: EntityModelOption[] }> {
   await getOwnedProject(userId, projectId);
   const row = await db.project.findUniqueOrThrow({ where: { id: projectId }, select: { settings: true } });
-  let s: { threshold?: unknown; quickReplies?: unknown; suggestions?: unknown } = {};
-  try {
-    s = JSON.parse(row.settings || "{}") ?? {};
-  } catch {
-    s = {};
-  }
+  const s = parseSettings(row.settings);
   const threshold = typeof s.threshold === "number" && s.threshold >= 0 && s.threshold <= 1 ? s.threshold : 0.5;
   const quickReplies: Record<string, string[]> = {};
   if (s.quickReplies && typeof s.quickReplies === "object") {
@@ -202,5 +229,17 @@ export async function getChatSettings(userId: string, projectId: string): Promis
     }
   }
   const suggestions = Array.isArray(s.suggestions) ? s.suggestions.filter((x): x is string => typeof x === "string").slice(0, 4) : [];
-  return { threshold, quickReplies, suggestions };
+  const entityModels = await listEntityModelOptions(userId);
+  const stored = storedTemplateSettings(row.settings);
+  const linked = entityModels.find((o) => o.id === stored.entityProjectId) ?? null;
+  return {
+    settings: {
+      threshold,
+      quickReplies,
+      suggestions,
+      entityProjectId: linked?.id ?? null,
+      placeholderDefaults: linked ? cleanDefaults(stored.placeholderDefaults, linked.types) : {},
+    },
+    entityModels,
+  };
 }

@@ -14,6 +14,7 @@ import { readBlob } from "./blob-store";
 import { db } from "./db";
 import { AppError } from "./errors";
 import { getOwnedProject } from "./projects";
+import { linkedEntityModel } from "./reply-templates";
 import { consume } from "./rate-limit";
 import { randomToken } from "./tokens";
 
@@ -57,6 +58,22 @@ export interface PublicModel {
   threshold: number;
   /** Whether the owner wants visitor text sent with usage events (otherwise the browser never sends it). */
   logInputs: boolean;
+  /**
+   * Intent chatbot with a linked entity model (same owner): its entity types and the owner's
+   * fallback texts, for filling {TYPE} placeholders. Its bundle is the `?part=entities` of this
+   * model's bundle URL. Null otherwise; nothing names the entity project.
+   */
+  entityTemplates: { types: string[]; defaults: Record<string, string> } | null;
+}
+
+/** Which bundle a visitor's page asks for: the model itself, or the entity model its replies use. */
+export type BundlePart = "model" | "entities";
+
+/** `?part=` of the bundle routes: absent = the model; "entities" = the linked entity model. */
+export function bundlePart(value: string | null): BundlePart {
+  if (value === null || value === "model") return "model";
+  if (value === "entities") return "entities";
+  throw new AppError("not_found", "errors.notFound");
 }
 
 export interface PublicEmbed {
@@ -181,10 +198,11 @@ function isSlug(slug: unknown): slug is string {
   return typeof slug === "string" && /^[A-Za-z0-9_-]{8,64}$/.test(slug);
 }
 
-async function publicModelOf(projectId: string): Promise<{ model: PublicModel; bundleBlobId: string; versionId: string } | null> {
+async function publicModelOf(projectId: string): Promise<{ model: PublicModel; bundleBlobId: string; versionId: string; entityBundleBlobId: string | null } | null> {
   const project = await db.project.findUnique({
     where: { id: projectId },
     select: {
+      ownerId: true,
       name: true,
       description: true,
       scene: true,
@@ -210,10 +228,27 @@ async function publicModelOf(projectId: string): Promise<{ model: PublicModel; b
   const widgets: PublicModel["widgets"] = [kind === "image" ? "image" : kind === "audio" ? "voice" : "chat"];
   if (Array.isArray(interfaces) && interfaces.includes("buttons") && Object.keys(quickReplies).length) widgets.push("quick-replies");
   const threshold = typeof settings.threshold === "number" && settings.threshold >= 0 && settings.threshold <= 1 ? settings.threshold : DEFAULT_THRESHOLD;
+  // Only a link that still holds (same owner, entity model trained) is served; see reply-templates.ts.
+  const entity = scene.id === "intent-chatbot" ? await linkedEntityModel({ ownerId: project.ownerId, settings: project.settings }) : null;
+  const entityTemplates = entity ? { types: entity.types, defaults: entity.defaults } : null;
   return {
-    model: { name: project.name, description: project.description, scene: scene.id, kind, widgets, version: version.number, replies, quickReplies, suggestions, threshold, logInputs: project.embedSettings?.logInputs ?? false },
+    model: {
+      name: project.name,
+      description: project.description,
+      scene: scene.id,
+      kind,
+      widgets,
+      version: version.number,
+      replies,
+      quickReplies,
+      suggestions,
+      threshold,
+      logInputs: project.embedSettings?.logInputs ?? false,
+      entityTemplates,
+    },
     bundleBlobId: version.bundleBlobId,
     versionId: version.id,
+    entityBundleBlobId: entity?.bundleBlobId ?? null,
   };
 }
 
@@ -255,8 +290,15 @@ export async function getPublicShare(slug: string): Promise<PublicModel> {
   return (await resolveShare(slug)).model;
 }
 
-export async function readShareBundle(slug: string): Promise<Buffer> {
-  return readBlob((await resolveShare(slug)).bundleBlobId);
+/** The bundle a part names, or 404 when the model has no such part (no linked entity model). */
+function bundleBlobOf(found: { bundleBlobId: string; entityBundleBlobId: string | null }, part: BundlePart): string {
+  if (part === "model") return found.bundleBlobId;
+  if (!found.entityBundleBlobId) throw new AppError("not_found", "share.errors.noEntityModel");
+  return found.entityBundleBlobId;
+}
+
+export async function readShareBundle(slug: string, part: BundlePart = "model"): Promise<Buffer> {
+  return readBlob(bundleBlobOf(await resolveShare(slug), part));
 }
 
 /**
@@ -283,8 +325,8 @@ export async function getPublicEmbed(slug: string, origin: string | null, selfOr
   return { model: r.model, theme };
 }
 
-export async function readEmbedBundle(slug: string, origin: string | null, selfOrigin: string | null): Promise<Buffer> {
-  return readBlob((await resolveEmbed(slug, origin, selfOrigin)).bundleBlobId);
+export async function readEmbedBundle(slug: string, origin: string | null, selfOrigin: string | null, part: BundlePart = "model"): Promise<Buffer> {
+  return readBlob(bundleBlobOf(await resolveEmbed(slug, origin, selfOrigin), part));
 }
 
 /** Whether visitor text may be stored for this project (the owner's logging switch). */

@@ -1,10 +1,11 @@
 import { handler } from "@/lib/server/http";
-import { readEmbedBundle } from "@/lib/server/sharing";
+import { bundlePart, readEmbedBundle } from "@/lib/server/sharing";
 import { embedCaller } from "@/lib/server/request-origin";
 
+/** The model for an allowed page; ?part=entities: the entity model its replies use (as for the share link). */
 export const GET = handler({ auth: false }, async ({ req, params }) => {
   const caller = embedCaller(req);
-  const bytes = await readEmbedBundle(params.slug, caller.origin, caller.self);
+  const bytes = await readEmbedBundle(params.slug, caller.origin, caller.self, bundlePart(req.nextUrl.searchParams.get("part")));
   return new Response(new Uint8Array(bytes), {
     headers: { "content-type": "application/vnd.ai-mass-studio.model-bundle", "cache-control": "no-store", vary: "Origin" },
   });

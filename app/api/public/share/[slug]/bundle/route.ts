@@ -1,9 +1,11 @@
 import { handler } from "@/lib/server/http";
-import { readShareBundle } from "@/lib/server/sharing";
+import { bundlePart, readShareBundle } from "@/lib/server/sharing";
 
 // Not cached: a disabled or rotated link must stop serving the model at once.
-export const GET = handler({ auth: false }, async ({ params }) => {
-  const bytes = await readShareBundle(params.slug);
+// ?part=entities: the entity model the intent bot's reply templates use, only while the bot links
+// it and both projects have the same owner (404 otherwise).
+export const GET = handler({ auth: false }, async ({ req, params }) => {
+  const bytes = await readShareBundle(params.slug, bundlePart(req.nextUrl.searchParams.get("part")));
   return new Response(new Uint8Array(bytes), {
     headers: { "content-type": "application/vnd.ai-mass-studio.model-bundle", "cache-control": "no-store" },
   });
