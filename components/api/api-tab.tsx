@@ -27,10 +27,12 @@ export interface ApiTabProps {
   example: SnippetExample | null;
   rateLimit: { limit: number; windowSeconds: number };
   maxBatch: number;
+  /** Intent bot whose reply templates use an entity model: its name (answers then carry entities and reply). */
+  templatesEntityModel?: string | null;
 }
 
 /** API tab: keys (created, shown once, revoked), the endpoint, code examples and the limits. */
-export function ApiTab({ projectId, origin, initialSlug, initialKeys, example, rateLimit, maxBatch }: ApiTabProps) {
+export function ApiTab({ projectId, origin, initialSlug, initialKeys, example, rateLimit, maxBatch, templatesEntityModel = null }: ApiTabProps) {
   const t = useTranslations("api");
   const locale = useLocale();
   const fmt = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
@@ -44,7 +46,7 @@ export function ApiTab({ projectId, origin, initialSlug, initialKeys, example, r
   const [language, setLanguage] = useState<SnippetLanguage>("curl");
 
   const endpoint = slug ? `${origin}/api/v1/models/${slug}/predict` : null;
-  const snippet = endpoint && example !== null ? buildSnippet(language, endpoint, example) : null;
+  const snippet = endpoint && example !== null ? buildSnippet(language, endpoint, example, templatesEntityModel ? ["label", "reply"] : undefined) : null;
 
   async function create(e: FormEvent) {
     e.preventDefault();
@@ -87,6 +89,11 @@ export function ApiTab({ projectId, origin, initialSlug, initialKeys, example, r
         )}
         <p className="text-sm text-slate-600">{t("inputHelp", { max: maxBatch })}</p>
         {example?.kind === "png-file" ? <p className="text-sm text-slate-600">{t("imagesHelp")}</p> : null}
+        {templatesEntityModel ? (
+          <p className="text-sm text-slate-600" data-testid="api-templates-note">
+            {t("templatesNote", { name: templatesEntityModel })}
+          </p>
+        ) : null}
         {example === null ? <p className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">{t("inputUnsupported")}</p> : null}
         <p className="text-sm text-slate-600">{t("rateLimit", { limit: rateLimit.limit, seconds: rateLimit.windowSeconds })}</p>
         <p className="text-sm">

@@ -34,4 +34,12 @@ describe("API code examples", () => {
     expect(buildSnippet("javascript", url, { kind: "png-file", fileName: "photo.png" })).toContain('fs.readFileSync("photo.png").toString("base64")');
     expect(buildSnippet("python", url, { kind: "png-file", fileName: "photo.png" })).toContain("base64.b64encode(f.read()).decode()");
   });
+
+  it("prints the fields it is asked to (an intent bot with reply templates prints its reply)", () => {
+    const url = "http://localhost:3000/api/v1/models/abc/predict";
+    const example = { kind: "value", value: "A table for Anna" } as const;
+    expect(buildSnippet("javascript", url, example)).toContain("console.log(prediction.label, prediction.confidence);");
+    expect(buildSnippet("javascript", url, example, ["label", "reply"])).toContain("console.log(prediction.label, prediction.reply);");
+    expect(buildSnippet("python", url, example, ["label", "reply"])).toContain('print(prediction["label"], prediction["reply"])');
+  });
 });

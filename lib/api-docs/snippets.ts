@@ -25,7 +25,11 @@ export function pythonLiteral(v: Json): string {
   return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pythonLiteral(x)}`).join(", ")}}`;
 }
 
-export function buildSnippet(language: SnippetLanguage, url: string, example: SnippetExample): string {
+/**
+ * `printed`: the answer's fields the example prints (label and confidence by default; an intent
+ * bot with reply templates prints label and reply).
+ */
+export function buildSnippet(language: SnippetLanguage, url: string, example: SnippetExample, printed: readonly string[] = ["label", "confidence"]): string {
   const file = example.kind === "png-file" ? example.fileName : null;
   switch (language) {
     case "curl":
@@ -47,7 +51,7 @@ export function buildSnippet(language: SnippetLanguage, url: string, example: Sn
         `});`,
         `if (!res.ok) throw new Error((await res.json()).error.message);`,
         `const prediction = await res.json();`,
-        `console.log(prediction.label, prediction.confidence);`,
+        `console.log(${printed.map((f) => `prediction.${f}`).join(", ")});`,
       ].join("\n");
     case "python":
       return [
@@ -64,7 +68,7 @@ export function buildSnippet(language: SnippetLanguage, url: string, example: Sn
         `)`,
         `res.raise_for_status()`,
         `prediction = res.json()`,
-        `print(prediction["label"], prediction["confidence"])`,
+        `print(${printed.map((f) => `prediction[${JSON.stringify(f)}]`).join(", ")})`,
       ].join("\n");
   }
 }

@@ -132,3 +132,12 @@ export async function linkedEntityModel(project: { ownerId: string; settings: st
   const types = entityTypesOf(v.manifest);
   return { projectId: row.id, versionId: v.id, versionNumber: v.number, bundleBlobId: v.bundleBlobId, types, defaults: cleanDefaults(placeholderDefaults, types) };
 }
+
+/** For the API tab: the name of the entity model an intent bot's replies use, or null. */
+export async function replyTemplatesEntityModelName(userId: string, projectId: string): Promise<string | null> {
+  const project = await db.project.findFirst({ where: { id: projectId, ownerId: userId }, select: { scene: true, ownerId: true, settings: true } });
+  if (!project || project.scene !== "intent-chatbot") return null;
+  const linked = await linkedEntityModel(project);
+  if (!linked) return null;
+  return (await db.project.findUnique({ where: { id: linked.projectId }, select: { name: true } }))?.name ?? null;
+}

@@ -49,6 +49,7 @@ export function openApiDocument(origin: string) {
                 schema: { $ref: "#/components/schemas/PredictRequest" },
                 examples: {
                   text: { value: { input: "What time do you open?" } },
+                  textWithEntities: { summary: "Intent chatbot with reply templates", value: { input: "A table for Anna at 7 pm, please" } },
                   batch: { value: { inputs: ["I lost my card", "What is my balance?"], topK: 3 } },
                   tabular: { value: { input: { age: 42, city: "Paris", member: true } } },
                   image: { value: { input: "data:image/png;base64,iVBORw0KGgo…" } },
@@ -112,6 +113,12 @@ export function openApiDocument(origin: string) {
           },
           oneOf: [{ required: ["input"] }, { required: ["inputs"] }],
         },
+        Entity: {
+          description: "An entity in the input text: UTF-16 offsets, end exclusive.",
+          type: "object",
+          required: ["type", "text", "start", "end", "confidence"],
+          properties: { type: { type: "string" }, text: { type: "string" }, start: { type: "integer" }, end: { type: "integer" }, confidence: { type: "number" } },
+        },
         LabelScore: {
           type: "object",
           required: ["label", "confidence"],
@@ -121,13 +128,27 @@ export function openApiDocument(origin: string) {
           description: "A class (classification), a value (regression), an answer (FAQ), entities, recommended items or tags, by model kind.",
           oneOf: [
             {
+              description:
+                "A class. An intent chatbot whose reply templates use an entity model (linked in the Playground's bot settings) also answers a text with entities and reply.",
               type: "object",
               required: ["label", "confidence", "topK", "latencyMs"],
               properties: {
                 label: { type: "string" },
                 confidence: { type: "number", minimum: 0, maximum: 1 },
                 topK: { type: "array", items: { $ref: "#/components/schemas/LabelScore" } },
-                latencyMs: { type: "number", description: "Model time for this input (a batch's time divided by its size)." },
+                latencyMs: { type: "number", description: "Model time for this input (a batch's time divided by its size; with the entity model's time when it runs)." },
+                entities: {
+                  description: "Intent chatbot with a linked entity model only: the entities that model found in the text.",
+                  type: "array",
+                  items: { $ref: "#/components/schemas/Entity" },
+                },
+                reply: {
+                  description:
+                    "Intent chatbot with a linked entity model only: the reply set for label, with each {TYPE} placeholder replaced by the first entity of that type ({TYPE:2}: the second; case-insensitive), " +
+                    "by the owner's fallback text when the text has none (or left out, spaces tidied), and unknown placeholders kept as typed. Plain text, not HTML. " +
+                    "null when the intent has no reply. The Playground's confidence threshold is not applied: compare confidence yourself.",
+                  type: ["string", "null"],
+                },
               },
             },
             {
@@ -153,13 +174,7 @@ export function openApiDocument(origin: string) {
               type: "object",
               required: ["entities", "slots", "latencyMs"],
               properties: {
-                entities: {
-                  type: "array",
-                  items: {
-                    type: "object",
-                    properties: { type: { type: "string" }, text: { type: "string" }, start: { type: "integer" }, end: { type: "integer" }, confidence: { type: "number" } },
-                  },
-                },
+                entities: { type: "array", items: { $ref: "#/components/schemas/Entity" } },
                 slots: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
                 latencyMs: { type: "number" },
               },

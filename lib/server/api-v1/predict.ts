@@ -1,7 +1,9 @@
 import "server-only";
 import type { Predictor, PredictorInput } from "@/lib/ml/predictor";
 import { PredictorError } from "@/lib/ml/predictor";
-import type { TabularRow } from "@/lib/ml/types";
+import type { EntityMention, TabularRow } from "@/lib/ml/types";
+import { fillReplyTemplate } from "@/lib/scenes/intent-chatbot/reply-template";
+import { linkedEntityModel, type LinkedEntityModel } from "../reply-templates";
 import { hashApiKey, isWellFormedApiKey } from "../api-keys";
 import { readBlob } from "../blob-store";
 import { db } from "../db";
@@ -39,6 +41,8 @@ export interface AuthorizedKey {
   projectId: string;
   /** The project's active model version, read with the key (one query on the hot path). */
   activeVersion: { id: string; number: number; bundleBlobId: string | null } | null;
+  /** Intent chatbots: the owner and settings, to find the entity model of the reply templates. */
+  intentBot: { ownerId: string; settings: string } | null;
 }
 
 /**
@@ -55,7 +59,9 @@ export async function authorize(authorization: string | null, slug: string): Pro
         select: {
           id: true,
           revokedAt: true,
-          project: { select: { id: true, apiSlug: true, activeModelVersion: { select: { id: true, number: true, bundleBlobId: true } } } },
+          project: {
+            select: { id: true, apiSlug: true, scene: true, ownerId: true, settings: true, activeModelVersion: { select: { id: true, number: true, bundleBlobId: true } } },
+          },
         },
       })
     : null;
@@ -66,7 +72,13 @@ export async function authorize(authorization: string | null, slug: string): Pro
     if (!exists) throw new ApiError("model_not_found", "There is no model at this address. Check the URL in the project's API tab.");
     throw new ApiError("key_not_for_model", "This API key belongs to another model. Use a key created in this project's API tab.");
   }
-  return { keyId: row.id, projectId: row.project.id, activeVersion: row.project.activeModelVersion };
+  const { project } = row;
+  return {
+    keyId: row.id,
+    projectId: project.id,
+    activeVersion: project.activeModelVersion,
+    intentBot: project.scene === "intent-chatbot" ? { ownerId: project.ownerId, settings: project.settings } : null,
+  };
 }
 
 export function rateLimitHeaders(r: RateLimitResult): Record<string, string> {
@@ -203,6 +215,10 @@ export interface ClassItem {
   confidence: number;
   topK: { label: string; confidence: number }[];
   latencyMs: number;
+  /** Intent chatbot with a linked entity model: what it found in the text, and the filled reply. */
+  entities?: EntityMention[];
+  /** The reply of `label` with its {TYPE} placeholders filled; null when the intent has no reply. */
+  reply?: string | null;
 }
 export interface RegressionItem {
   value: number;
@@ -263,8 +279,16 @@ export async function runActiveModel(auth: AuthorizedKey, inputs: unknown[], bat
         switch (p.task) {
           case "classification": {
             const out = await p.predict(valid, { topK });
+            const templates = auth.intentBot && p.inputKind === "text" ? await replyTemplatesOf(auth.projectId, auth.intentBot) : null;
+            const found = templates ? await extractEntities(templates.entityModel, valid as string[]) : null;
             const ms = per(out.length);
-            items = out.map((o) => ({ label: o.label, confidence: o.confidence, topK: o.topK, latencyMs: ms }));
+            items = out.map((o, i) => ({
+              label: o.label,
+              confidence: o.confidence,
+              topK: o.topK,
+              latencyMs: ms,
+              ...(templates && found ? { entities: found[i], reply: templates.replyFor(o.label, found[i]) } : {}),
+            }));
             break;
           }
           case "regression": {
@@ -308,6 +332,41 @@ export async function runActiveModel(auth: AuthorizedKey, inputs: unknown[], bat
         throw e;
       }
       return { modelVersion: version.number, items, latencyMs: round3(performance.now() - started) };
+    },
+  );
+}
+
+/**
+ * An intent chatbot's reply templates, when it links an entity model that still holds (same
+ * owner; see reply-templates.ts): the replies and how to fill one. Null without a link.
+ */
+async function replyTemplatesOf(projectId: string, bot: { ownerId: string; settings: string }) {
+  const entityModel = await linkedEntityModel(bot);
+  if (!entityModel) return null;
+  const dataset = await db.dataset.findUnique({ where: { projectId_name: { projectId, name: "default" } }, select: { schema: true } });
+  let replies: Record<string, unknown> = {};
+  try {
+    const schema = JSON.parse(dataset?.schema ?? "{}") as { replies?: unknown };
+    if (schema.replies && typeof schema.replies === "object") replies = schema.replies as Record<string, unknown>;
+  } catch {}
+  const context = { types: entityModel.types, defaults: entityModel.defaults };
+  return {
+    entityModel,
+    replyFor: (label: string, entities: EntityMention[]) => {
+      const reply = replies[label];
+      return typeof reply === "string" ? fillReplyTemplate(reply, entities, context) : null;
+    },
+  };
+}
+
+/** Runs the linked entity model (through the same predictor cache) on the texts. */
+async function extractEntities(model: LinkedEntityModel, texts: string[]): Promise<EntityMention[][]> {
+  return withPredictor(
+    model.versionId,
+    async () => new Uint8Array(await readBlob(model.bundleBlobId)),
+    async (p) => {
+      if (p.task !== "entities") throw new Error("The linked model is not an entity model.");
+      return (await p.extract(texts)).map((o) => o.entities);
     },
   );
 }

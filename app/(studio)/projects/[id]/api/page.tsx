@@ -5,6 +5,7 @@ import { EmptyTab } from "@/components/workspace/empty-tab";
 import { apiPageInfo, listApiKeys } from "@/lib/server/api-keys";
 import { publicOrigin } from "@/lib/server/api-v1/http";
 import { MAX_BATCH, rateLimitConfig } from "@/lib/server/api-v1/predict";
+import { replyTemplatesEntityModelName } from "@/lib/server/reply-templates";
 import { requireOwnedProject } from "@/lib/server/session";
 
 export async function generateMetadata() {
@@ -16,7 +17,7 @@ export default async function ApiPage({ params }: { params: Promise<{ id: string
   const { user, project } = await requireOwnedProject(id);
   const info = await apiPageInfo(user.id, project.id);
   if (project.status !== "trained" || info.inputKind === null) return <EmptyTab projectId={project.id} tab="api" status={project.status} />;
-  const { slug, keys } = await listApiKeys(user.id, project.id);
+  const [{ slug, keys }, templatesEntityModel] = await Promise.all([listApiKeys(user.id, project.id), replyTemplatesEntityModelName(user.id, project.id)]);
   const origin = publicOrigin(await headers(), "http://localhost:3000");
   return (
     <ApiTab
@@ -27,6 +28,7 @@ export default async function ApiPage({ params }: { params: Promise<{ id: string
       example={info.example}
       rateLimit={rateLimitConfig()}
       maxBatch={MAX_BATCH}
+      templatesEntityModel={templatesEntityModel}
     />
   );
 }
