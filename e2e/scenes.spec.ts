@@ -45,11 +45,12 @@ test("FAQ: a paraphrased question gets the right answer, with related questions 
   await expect(chat.getByTestId("turn-bot")).toHaveCount(2);
 });
 
-test("entities: the tagger highlights typed entities and returns them as JSON slots", async ({ page }) => {
+test("entities: the tagger highlights typed entities and returns them as JSON slots; an intent bot fills its reply templates with it", async ({ page }) => {
   await trainSample(page, "entity-extraction", "cnn-tagger", ["chat", "api"], 20);
   const widget = page.getByTestId("entity-widget");
   // A sentence from the sample data: its entities were seen in training.
-  await widget.getByPlaceholder("Type a sentence…").fill("I'm flying from Paris to Tokyo on March 3.");
+  const sentence = "I'm flying from Paris to Tokyo on March 3.";
+  await widget.getByPlaceholder("Type a sentence…").fill(sentence);
   await widget.getByRole("button", { name: "Find entities" }).click();
   await expect(widget.getByTestId("highlighted")).toBeVisible();
   const entities = widget.getByTestId("entity");
@@ -58,6 +59,55 @@ test("entities: the tagger highlights typed entities and returns them as JSON sl
   expect(Object.values(slots).flat().length).toBe(await entities.count());
   // The highlighted text is exactly the input, rendered as text.
   await expect(widget.getByTestId("highlighted")).toContainText("Paris");
+
+  // An intent bot (the shop sample, Fast preset) links this entity model in its bot settings. The
+  // template names a type the tagger found in the sentence (in lower case), a type it did not find
+  // (with a fallback text) and one it does not know (kept as typed).
+  const [foundType, foundValues] = Object.entries(slots)[0];
+  const { project: bot } = await trainSample(page, "intent-chatbot", "ngram-bag", ["chat", "share"], 10);
+  const chatSettings = await (await page.request.get(`/api/projects/${bot.id}/chat-settings`)).json();
+  expect(chatSettings.entityModels).toHaveLength(1);
+  const types = chatSettings.entityModels[0].types as string[];
+  expect(types).toEqual(["CITY", "DATE", "PERSON", "PRODUCT", "TIME"]);
+  const missingType = types.find((type) => !(type in slots))!;
+  const template = `Got it: {${foundType.toLowerCase()}} ({${missingType}}) {NOPE}`;
+  const filled = `Got it: ${foundValues[0]} (soon) {NOPE}`;
+  const intents = Object.keys((await (await page.request.get(`/api/projects/${bot.id}/dataset`)).json()).dataset.schema.replies);
+  expect(intents.length).toBeGreaterThan(3);
+
+  const settings = page.getByTestId("bot-settings");
+  await settings.locator("summary").click();
+  await settings.getByTestId("entity-model-select").selectOption({ label: "entity-extraction sample (v1)" });
+  await expect(settings.getByTestId("placeholder-chip")).toHaveText(types.map((type) => `{${type}}`));
+  await settings.getByTestId(`placeholder-default-${missingType}`).fill("soon");
+  // Every intent answers with the template, so the check does not depend on which intent wins.
+  for (const intent of intents) await settings.getByTestId(`reply-${intent}`).fill(template);
+  await expect(settings.getByTestId("template-unknown")).toContainText("{NOPE}");
+  // Preview: with no entity found, then with the sentence, run by the linked model in this browser.
+  await expect(settings.getByTestId("template-preview-reply").first()).toContainText("Got it: (soon) {NOPE}");
+  await settings.getByTestId("template-preview-text").fill(sentence);
+  await settings.getByTestId("template-preview-run").click();
+  await expect(settings.getByTestId("template-preview-reply").first()).toContainText(filled);
+  await page.getByTestId("threshold").fill("0");
+  await settings.getByTestId("save-bot-settings").click();
+  await expect(settings).toContainText("Saved.");
+
+  // The Playground's chat runs both models and answers with the filled template, as text.
+  const input = page.getByPlaceholder("Type a message…");
+  await input.fill(sentence);
+  await input.press("Enter");
+  const answer = page.getByTestId("turn-bot").last();
+  await expect(answer.locator("p").first()).toHaveText(filled);
+  await expect(answer.getByTestId("turn-entity").first()).toBeVisible();
+
+  // The share page gets the entity model through the link's ?part=entities and answers the same.
+  const shared = await page.request.patch(`/api/projects/${bot.id}/share`, { data: { enabled: true } });
+  expect(shared.status(), await shared.text()).toBe(200);
+  await page.goto(`/m/${(await shared.json()).share.slug}`);
+  const visitorInput = page.getByPlaceholder("Type a message…");
+  await visitorInput.fill(sentence);
+  await visitorInput.press("Enter");
+  await expect(page.getByTestId("turn-bot").last().locator("p").first()).toHaveText(filled, { timeout: 60_000 });
 });
 
 test("recommendation: a known user gets ten items as buttons; a new visitor gets some too", async ({ page }) => {

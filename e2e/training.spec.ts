@@ -209,7 +209,13 @@ test("the trained intent bot answers in the Playground, in the browser, with a f
   await withButtons.getByTestId("quick-reply").first().click();
   await expect(page.getByTestId("turn-user").last()).toHaveText("Holidays?");
   const saved = await (await page.request.get(`/api/projects/${project.id}/chat-settings`)).json();
-  expect(saved.settings).toEqual({ threshold: 0, quickReplies: { [firstIntent]: ["Holidays?", "Where are you?"] }, suggestions: ["What time do you open?", "I want a refund"] });
+  expect(saved.settings).toEqual({
+    threshold: 0,
+    quickReplies: { [firstIntent]: ["Holidays?", "Where are you?"] },
+    suggestions: ["What time do you open?", "I want a refund"],
+    entityProjectId: null,
+    placeholderDefaults: {},
+  });
   const dataset = await (await page.request.get(`/api/projects/${project.id}/dataset`)).json();
   expect(dataset.dataset.schema.replies[firstIntent]).toBe("We open at 9:00 every day.");
 

@@ -4,11 +4,15 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { apiFetch } from "@/lib/client/api";
+import type { EntityMention } from "@/lib/ml/types";
+import type { EntityModelOption } from "@/lib/server/reply-templates";
+import { ReplyTemplatesSettings } from "./reply-templates-settings";
 
 /**
  * The intent chatbot's answers, edited in the Playground: per intent a reply and up to four
- * quick-reply buttons, plus the confidence threshold below which the fallback is given. Saved for
- * the share page and the embed (the Playground uses the edits at once, saved or not).
+ * quick-reply buttons, plus the confidence threshold below which the fallback is given, and the
+ * entity model that fills {TYPE} placeholders in replies. Saved for the share page, the embed and
+ * the REST API (the Playground uses the edits at once, saved or not).
  */
 export function BotSettings({
   projectId,
@@ -20,6 +24,12 @@ export function BotSettings({
   onReplies,
   onQuickReplies,
   onSuggestions,
+  entityModels,
+  entityProjectId,
+  placeholderDefaults,
+  onEntityProject,
+  onPlaceholderDefaults,
+  extract,
 }: {
   projectId: string;
   intents: readonly string[];
@@ -30,6 +40,12 @@ export function BotSettings({
   onReplies: (r: Record<string, string>) => void;
   onQuickReplies: (q: Record<string, string[]>) => void;
   onSuggestions: (s: string[]) => void;
+  entityModels: readonly EntityModelOption[];
+  entityProjectId: string | null;
+  placeholderDefaults: Record<string, string>;
+  onEntityProject: (id: string | null) => void;
+  onPlaceholderDefaults: (d: Record<string, string>) => void;
+  extract: ((text: string) => Promise<EntityMention[]>) | null;
 }) {
   const t = useTranslations("playground");
   const [state, setState] = useState<"idle" | "saving" | "saved" | "error">("idle");
@@ -48,7 +64,7 @@ export function BotSettings({
     setState("saving");
     setError(null);
     const r = await apiFetch(`/api/projects/${projectId}/replies`, { method: "PUT", body: { replies: Object.fromEntries(intents.map((i) => [i, replies[i] ?? ""])) } });
-    const q = r.ok ? await apiFetch(`/api/projects/${projectId}/chat-settings`, { method: "PUT", body: { threshold, quickReplies, suggestions } }) : r;
+    const q = r.ok ? await apiFetch(`/api/projects/${projectId}/chat-settings`, { method: "PUT", body: { threshold, quickReplies, suggestions, entityProjectId, placeholderDefaults } }) : r;
     if (q.ok) setState("saved");
     else {
       setState("error");
@@ -115,6 +131,17 @@ export function BotSettings({
           data-testid="suggestions"
         />
       </label>
+      <ReplyTemplatesSettings
+        intents={intents}
+        replies={replies}
+        quickReplies={quickReplies}
+        entityModels={entityModels}
+        entityProjectId={entityProjectId}
+        placeholderDefaults={placeholderDefaults}
+        onEntityProject={onEntityProject}
+        onPlaceholderDefaults={onPlaceholderDefaults}
+        extract={extract}
+      />
       <div className="mt-3 flex items-center gap-3">
         <Button size="sm" onClick={() => void save()} disabled={state === "saving"} data-testid="save-bot-settings">
           {t("saveBotSettings")}

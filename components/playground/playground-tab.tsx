@@ -1,11 +1,13 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTraining } from "@/components/training/training-provider";
-import { ChatWidget } from "@/components/widgets/chat-widget";
+import { ChatWidget, type EntityTemplates } from "@/components/widgets/chat-widget";
 import { ImageWidget } from "@/components/widgets/image-widget";
-import { useModelRunner } from "@/components/widgets/use-model-runner";
+import { useModelRunner, useStandaloneClient } from "@/components/widgets/use-model-runner";
+import type { EntityPrediction } from "@/lib/ml/types";
+import type { EntityModelOption } from "@/lib/server/reply-templates";
 import { FeedbackButtons } from "@/components/widgets/feedback-buttons";
 import type { WidgetAnswer } from "@/components/widgets/chat-widget";
 import { recordPrediction } from "@/lib/client/monitoring";
@@ -27,6 +29,10 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
   const [threshold, setThreshold] = useState(DEFAULT_THRESHOLD);
   const [quickReplies, setQuickReplies] = useState<Record<string, string[]>>({});
   const [suggestions, setSuggestions] = useState<string[]>([]);
+  // Reply templates: the owner's entity models, the linked one (edits apply here at once) and fallback texts.
+  const [entityModels, setEntityModels] = useState<EntityModelOption[]>([]);
+  const [entityProjectId, setEntityProjectId] = useState<string | null>(null);
+  const [placeholderDefaults, setPlaceholderDefaults] = useState<Record<string, string>>({});
   const [listFailed, setListFailed] = useState(false);
   // Monitoring: the recorded event of each chat answer (by turn), for its feedback buttons.
   const [events, setEvents] = useState<Record<number, { eventId: string | null; pending: boolean }>>({});
@@ -40,7 +46,10 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
       const ds = await apiFetch<{ dataset: { schema: { replies: Record<string, string> } } }>(`/api/projects/${projectId}/dataset`);
       const chat =
         scene === "intent-chatbot"
-          ? await apiFetch<{ settings: { threshold: number; quickReplies: Record<string, string[]>; suggestions: string[] } }>(`/api/projects/${projectId}/chat-settings`)
+          ? await apiFetch<{
+              settings: { threshold: number; quickReplies: Record<string, string[]>; suggestions: string[]; entityProjectId: string | null; placeholderDefaults: Record<string, string> };
+              entityModels: EntityModelOption[];
+            }>(`/api/projects/${projectId}/chat-settings`)
           : null;
       if (cancelled) return;
       if (ds.ok) setReplies(ds.data.dataset.schema.replies ?? {});
@@ -48,6 +57,9 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
         setThreshold(chat.data.settings.threshold);
         setQuickReplies(chat.data.settings.quickReplies);
         setSuggestions(chat.data.settings.suggestions);
+        setEntityModels(chat.data.entityModels);
+        setEntityProjectId(chat.data.settings.entityProjectId);
+        setPlaceholderDefaults(chat.data.settings.placeholderDefaults);
       }
       setActive(found);
     })().catch(() => !cancelled && setListFailed(true));
@@ -62,6 +74,23 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
     getClient,
     eager: true,
   });
+
+  // The linked entity model runs in a worker of its own, next to the intent model in the project's worker.
+  const entityModel = entityModels.find((m) => m.id === entityProjectId) ?? null;
+  const getEntityClient = useStandaloneClient();
+  const entityRunner = useModelRunner({
+    bundleUrl: entityModel ? `/api/projects/${entityModel.id}/models/${entityModel.version.id}/bundle` : null,
+    kind: "text",
+    getClient: getEntityClient,
+    eager: true,
+    ownWorker: true,
+  });
+  const { predictMany: extractMany } = entityRunner;
+  const extract = useCallback(async (text: string) => ((await extractMany([text]))[0] as EntityPrediction).entities, [extractMany]);
+  const entityTemplates = useMemo<EntityTemplates | null>(
+    () => (entityModel ? { types: entityModel.types, defaults: placeholderDefaults, extract } : null),
+    [entityModel, placeholderDefaults, extract],
+  );
 
   const activeId = active?.id ?? null;
   const record = useCallback(
@@ -108,6 +137,8 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
           quickReplies={quickReplies}
           suggestions={suggestions}
           threshold={threshold}
+          entityTemplates={entityTemplates}
+          showEntities
           onAnswer={record}
           answerExtra={({ turnId, input, prediction }) => (
             <FeedbackButtons
@@ -121,6 +152,16 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
           )}
         />
       )}
+      {entityModel && entityRunner.status === "loading" ? (
+        <p className="text-sm text-slate-500" data-testid="entity-model-loading">
+          {t("entityModelLoading")}
+        </p>
+      ) : null}
+      {entityModel && entityRunner.status === "error" ? (
+        <p role="alert" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-800">
+          {t("entityModelFailed")}
+        </p>
+      ) : null}
       {scene === "intent-chatbot" && runner.manifest ? (
         <BotSettings
           projectId={projectId}
@@ -132,6 +173,12 @@ export function PlaygroundTab({ projectId, scene, kind }: { projectId: string; s
           onReplies={setReplies}
           onQuickReplies={setQuickReplies}
           onSuggestions={setSuggestions}
+          entityModels={entityModels}
+          entityProjectId={entityModel?.id ?? null}
+          placeholderDefaults={placeholderDefaults}
+          onEntityProject={setEntityProjectId}
+          onPlaceholderDefaults={setPlaceholderDefaults}
+          extract={entityModel ? extract : null}
         />
       ) : null}
     </div>

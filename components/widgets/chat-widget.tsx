@@ -3,7 +3,8 @@
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type FormEvent, type MutableRefObject, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
-import type { ClassPrediction } from "@/lib/ml/types";
+import type { ClassPrediction, EntityMention } from "@/lib/ml/types";
+import { fillReplyTemplate, type ReplyTemplateContext } from "@/lib/scenes/intent-chatbot/reply-template";
 import { ConfidenceBars } from "./confidence-bars";
 import type { ModelRunner } from "./use-model-runner";
 
@@ -30,6 +31,13 @@ interface Turn {
   quickReplies?: string[];
   /** Bot answers: the text they answer. */
   input?: string;
+  /** Bot answers with reply templates: the entities found in that text (fallback buttons reuse them). */
+  entities?: EntityMention[];
+}
+
+/** Intent chatbot reply templates: the linked entity model's types and fallback texts, and how to run it. */
+export interface EntityTemplates extends ReplyTemplateContext {
+  extract: (text: string) => Promise<EntityMention[]>;
 }
 
 export interface ChatWidgetProps {
@@ -47,6 +55,10 @@ export interface ChatWidgetProps {
   onAnswer?: (answer: WidgetAnswer) => void;
   /** Lets the host (embed.js `send`) type a message into the chat. */
   sendRef?: MutableRefObject<((text: string) => void) | null>;
+  /** Fill {TYPE} placeholders of replies and quick replies with the entities of the visitor's text. */
+  entityTemplates?: EntityTemplates | null;
+  /** Show the entities found under each answer (the Playground, for the owner). */
+  showEntities?: boolean;
   /** Extra content under each model answer (the Playground's feedback buttons). */
   answerExtra?: (answer: { turnId: number; input: string; prediction: ClassPrediction }) => ReactNode;
   className?: string;
@@ -58,7 +70,22 @@ export interface ChatWidgetProps {
  * likely intents as buttons; other text scenes answer with the label and confidence. Everything the
  * model or the visitor wrote is rendered as text, never HTML.
  */
-export function ChatWidget({ runner, scene, replies, quickReplies = {}, suggestions = [], threshold, welcome, accent, onAnswer, sendRef, answerExtra, className = "" }: ChatWidgetProps) {
+export function ChatWidget({
+  runner,
+  scene,
+  replies,
+  quickReplies = {},
+  suggestions = [],
+  threshold,
+  welcome,
+  accent,
+  onAnswer,
+  sendRef,
+  entityTemplates = null,
+  showEntities = false,
+  answerExtra,
+  className = "",
+}: ChatWidgetProps) {
   const t = useTranslations("widgets");
   const [turns, setTurns] = useState<Turn[]>(() => (welcome ? [{ id: 0, from: "bot", text: welcome }] : []));
   const [busy, setBusy] = useState(false);
@@ -76,8 +103,18 @@ export function ChatWidget({ runner, scene, replies, quickReplies = {}, suggesti
     if (log) log.scrollTop = log.scrollHeight;
   }, [turns]);
 
-  function replyFor(label: string) {
-    return replies[label] ?? t("noReply", { intent: label });
+  const templates = scene === "intent-chatbot" ? entityTemplates : null;
+  const fill = (template: string, entities: readonly EntityMention[]) => fillReplyTemplate(template, entities, templates);
+
+  function replyFor(label: string, entities: readonly EntityMention[]) {
+    const reply = replies[label];
+    return reply === undefined ? t("noReply", { intent: label }) : fill(reply, entities);
+  }
+
+  /** The intent's quick replies, filled; a button that ends up empty is dropped, duplicates once. */
+  function quickFor(label: string, entities: readonly EntityMention[]) {
+    const filled = (quickReplies[label] ?? []).map((q) => fill(q, entities).trim()).filter(Boolean);
+    return filled.length ? [...new Set(filled)] : undefined;
   }
 
   async function ask(text: string) {
@@ -86,7 +123,10 @@ export function ChatWidget({ runner, scene, replies, quickReplies = {}, suggesti
     setTurns((cur) => [...cur, { id: nextId.current++, from: "user", text: trimmed }]);
     setBusy(true);
     try {
+      // The entity model runs alongside the intent model; if it fails, placeholders take their fallback.
+      const extracting = templates ? templates.extract(trimmed).catch(() => [] as EntityMention[]) : null;
       const { prediction, latencyMs } = await runner.predict(trimmed);
+      const entities = extracting ? await extracting : [];
       setFailed(false);
       let reply: Turn;
       let fallback = false;
@@ -95,9 +135,9 @@ export function ChatWidget({ runner, scene, replies, quickReplies = {}, suggesti
           fallback = true;
           reply = { id: nextId.current++, from: "bot", text: t("fallback"), prediction, suggestions: prediction.topK.slice(0, 2).map((p) => p.label) };
         } else {
-          const quick = quickReplies[prediction.label]?.filter((q) => q.trim());
-          reply = { id: nextId.current++, from: "bot", text: replyFor(prediction.label), prediction, quickReplies: quick?.length ? quick : undefined };
+          reply = { id: nextId.current++, from: "bot", text: replyFor(prediction.label, entities), prediction, quickReplies: quickFor(prediction.label, entities) };
         }
+        if (templates) reply.entities = entities;
       } else {
         reply = { id: nextId.current++, from: "bot", text: t("classified", { label: prediction.label, confidence: Math.round(prediction.confidence * 100) }), prediction };
       }
@@ -120,9 +160,9 @@ export function ChatWidget({ runner, scene, replies, quickReplies = {}, suggesti
     };
   });
 
-  /** A fallback button: the visitor says which intent they meant, and gets its reply. */
-  function chooseIntent(label: string) {
-    setTurns((cur) => [...cur, { id: nextId.current++, from: "user", text: label }, { id: nextId.current++, from: "bot", text: replyFor(label) }]);
+  /** A fallback button: the visitor says which intent they meant, and gets its reply (filled from the text they had sent). */
+  function chooseIntent(label: string, entities: readonly EntityMention[] = []) {
+    setTurns((cur) => [...cur, { id: nextId.current++, from: "user", text: label }, { id: nextId.current++, from: "bot", text: replyFor(label, entities) }]);
   }
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -156,7 +196,7 @@ export function ChatWidget({ runner, scene, replies, quickReplies = {}, suggesti
               {turn.suggestions?.length ? (
                 <div className="mt-2 flex flex-wrap gap-1">
                   {turn.suggestions.map((s) => (
-                    <Button key={s} size="sm" variant="secondary" onClick={() => chooseIntent(s)} data-testid="suggestion">
+                    <Button key={s} size="sm" variant="secondary" onClick={() => chooseIntent(s, turn.entities)} data-testid="suggestion">
                       {s}
                     </Button>
                   ))}
@@ -170,6 +210,17 @@ export function ChatWidget({ runner, scene, replies, quickReplies = {}, suggesti
                     </Button>
                   ))}
                 </div>
+              ) : null}
+              {showEntities && turn.entities ? (
+                <p className="mt-2 flex flex-wrap gap-1 text-xs text-slate-600" data-testid="turn-entities">
+                  {turn.entities.length === 0
+                    ? t("noEntitiesFound")
+                    : turn.entities.map((e, i) => (
+                        <span key={i} className="rounded bg-white px-1.5 py-0.5 ring-1 ring-slate-200" data-testid="turn-entity">
+                          {e.type}: {e.text}
+                        </span>
+                      ))}
+                </p>
               ) : null}
               {turn.prediction && turn.from === "bot" ? <ConfidenceBars prediction={turn.prediction} /> : null}
               {answerExtra && turn.prediction && turn.from === "bot" && turn.input !== undefined ? answerExtra({ turnId: turn.id, input: turn.input, prediction: turn.prediction }) : null}

@@ -62,6 +62,7 @@ export function EmbedWidget({ embed, slug, parentOrigin, withLoader }: { embed: 
         slug={slug}
         origin={parentOrigin}
         bundleUrl={`/api/public/embed/${encodeURIComponent(slug)}/bundle?origin=${encodeURIComponent(parentOrigin)}`}
+        entityBundleUrl={`/api/public/embed/${encodeURIComponent(slug)}/bundle?part=entities&origin=${encodeURIComponent(parentOrigin)}`}
         welcome={theme.welcome || t("defaultWelcome")}
         accent={theme.color}
         onAnswer={onAnswer}

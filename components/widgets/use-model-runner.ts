@@ -44,13 +44,17 @@ export function useModelRunner({ bundleUrl, kind, getClient, eager = false, ownW
   const [status, setStatus] = useState<RunnerStatus>(eager && bundleUrl ? "loading" : "idle");
   const [backend, setBackend] = useState<string | null>(null);
   const [manifest, setManifest] = useState<BundleManifest | null>(null);
-  const loading = useRef<Promise<void> | null>(null);
+  // The load of the current bundle URL; a new URL (the owner picked another model) loads again.
+  const loading = useRef<{ url: string; promise: Promise<void> } | null>(null);
 
   const load = useCallback(() => {
     if (!bundleUrl) return Promise.reject(new Error("no model"));
-    if (!loading.current) {
+    if (loading.current?.url !== bundleUrl) {
       setStatus("loading");
+      // One worker, one model: wait for an earlier load so the newest bundle is the one that stays.
+      const before = loading.current?.promise.catch(() => undefined);
       const run = (async () => {
+        await before;
         const res = await fetch(bundleUrl, { credentials: "same-origin" });
         if (!res.ok) throw new Error(`bundle ${res.status}`);
         const bundle = new Uint8Array(await res.arrayBuffer());
@@ -62,20 +66,30 @@ export function useModelRunner({ bundleUrl, kind, getClient, eager = false, ownW
         if (backbone) await client.loadBackbone(backbone.id);
         setManifest(await client.loadModel(bundle));
       })();
-      loading.current = run;
+      const entry = { url: bundleUrl, promise: run };
+      loading.current = entry;
       run.then(
-        () => setStatus("ready"),
         () => {
+          if (loading.current === entry) setStatus("ready");
+        },
+        () => {
+          if (loading.current !== entry) return;
           loading.current = null; // a later attempt may succeed (e.g. after a network hiccup)
           setStatus("error");
         },
       );
     }
-    return loading.current;
+    return loading.current.promise;
   }, [bundleUrl, kind, getClient, ownWorker]);
 
   useEffect(() => {
     if (eager && bundleUrl) load().catch(() => undefined);
+    if (!bundleUrl && loading.current) {
+      // No model any more (the owner unlinked it): forget the old one.
+      loading.current = null;
+      setStatus("idle");
+      setManifest(null);
+    }
   }, [eager, bundleUrl, load]);
 
   const predict = useCallback(

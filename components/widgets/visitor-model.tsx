@@ -1,14 +1,14 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useCallback, type MutableRefObject } from "react";
+import { useCallback, useMemo, type MutableRefObject } from "react";
 import type { PublicModel } from "@/lib/server/sharing";
-import { ChatWidget, type WidgetAnswer } from "./chat-widget";
+import { ChatWidget, type EntityTemplates, type WidgetAnswer } from "./chat-widget";
 import { ImageWidget } from "./image-widget";
 import { SCENE_WIDGET_SCENES } from "@/lib/workspace/scene-widgets";
 import { SceneWidget } from "./scene-widgets";
 import { VoiceWidget } from "./voice-widget";
-import type { ClassPrediction } from "@/lib/ml/types";
+import type { ClassPrediction, EntityPrediction } from "@/lib/ml/types";
 import { useModelRunner, useStandaloneClient } from "./use-model-runner";
 
 export interface VisitorModelProps {
@@ -16,6 +16,8 @@ export interface VisitorModelProps {
   channel: "share" | "embed";
   slug: string;
   bundleUrl: string;
+  /** The linked entity model's bundle (`?part=entities`), used when model.entityTemplates is set. */
+  entityBundleUrl?: string;
   /** Embed: the page the widget sits on, sent with usage events (the server checks it). */
   origin?: string;
   welcome?: string;
@@ -31,10 +33,21 @@ export interface VisitorModelProps {
  * then reports the answer for the owner's monitoring without waiting for it. The visitor's text is
  * sent only when the owner turned logging on.
  */
-export function VisitorModel({ model, channel, slug, bundleUrl, origin, welcome, accent, eager = true, onAnswer, sendRef, className }: VisitorModelProps) {
+export function VisitorModel({ model, channel, slug, bundleUrl, entityBundleUrl, origin, welcome, accent, eager = true, onAnswer, sendRef, className }: VisitorModelProps) {
   const t = useTranslations("widgets");
   const getClient = useStandaloneClient();
   const runner = useModelRunner({ bundleUrl, kind: model.kind, getClient, eager, ownWorker: true });
+  // Reply templates: the entity model runs in a second worker of this page (created only when used).
+  const getEntityClient = useStandaloneClient();
+  const entityRunner = useModelRunner({ bundleUrl: model.entityTemplates && entityBundleUrl ? entityBundleUrl : null, kind: "text", getClient: getEntityClient, eager, ownWorker: true });
+  const { predictMany: extractMany } = entityRunner;
+  const entityTemplates = useMemo<EntityTemplates | null>(
+    () =>
+      model.entityTemplates
+        ? { ...model.entityTemplates, extract: async (text: string) => ((await extractMany([text]))[0] as EntityPrediction).entities }
+        : null,
+    [model.entityTemplates, extractMany],
+  );
 
   const report = useCallback(
     (answer: WidgetAnswer) => {
@@ -90,6 +103,7 @@ export function VisitorModel({ model, channel, slug, bundleUrl, origin, welcome,
           quickReplies={model.widgets.includes("quick-replies") ? model.quickReplies : {}}
           suggestions={model.suggestions}
           threshold={model.threshold}
+          entityTemplates={entityTemplates}
           welcome={welcome}
           accent={accent}
           onAnswer={report}

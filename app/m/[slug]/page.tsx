@@ -51,7 +51,13 @@ export default async function SharedModelPage({ params }: { params: Promise<{ sl
         {model.description ? <p className="mt-1 text-slate-600">{model.description}</p> : null}
         <p className="mt-2 text-xs text-slate-500">{t("version", { version: model.version })}</p>
       </header>
-      <VisitorModel model={model} channel="share" slug={slug} bundleUrl={`/api/public/share/${encodeURIComponent(slug)}/bundle`} />
+      <VisitorModel
+        model={model}
+        channel="share"
+        slug={slug}
+        bundleUrl={`/api/public/share/${encodeURIComponent(slug)}/bundle`}
+        entityBundleUrl={`/api/public/share/${encodeURIComponent(slug)}/bundle?part=entities`}
+      />
     </article>
   );
 }
