@@ -101,7 +101,10 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
     return predictor;
   };
 
-  /** A user-supplied backbone from its package; others of the kind are released when no job runs. */
+  /**
+   * A user-supplied backbone from its package. Other uploaded backbones (e.g. of earlier settings)
+   * are released when no job runs and the loaded model does not use them: they can be large.
+   */
   const loadCustom = async (id: number, backboneId: string, custom: NonNullable<Extract<WorkerRequest, { type: "load-backbone" }>["custom"]>) => {
     if (customBackboneId(custom.spec) !== backboneId) throw new RequestError("bad-request", `The backbone id "${backboneId}" does not match its settings.`);
     const loaded = await loadCustomBackbone(custom.package, {
@@ -112,8 +115,9 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
       onProgress: (progress) => post({ id, type: "backbone-progress", progress }),
     });
     if (jobs.size === 0) {
+      const inUse = predictor?.manifest.backbone?.id;
       for (const [key, b] of backbones) {
-        if (isCustomBackbone(b)) {
+        if (isCustomBackbone(b) && key !== inUse) {
           b.dispose();
           backbones.delete(key);
         }
