@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { BASE_URL } from "../playwright.config";
-import { tinyLayersBackbone } from "../lib/ml/backbones/custom-testing";
+import { tinyLayersBackbone, tinyOnnxBackbone } from "../lib/ml/backbones/custom-testing";
 import { createProjectApi, createUser, expect, test } from "./fixtures";
 
 // Trains in the browser (WebAssembly backend); the backbone is tiny, so this takes seconds.
@@ -80,4 +80,24 @@ test("your own backbone: upload a tfjs model folder, test it, train on the sampl
   const api = await page.request.post(`/api/v1/models/${key.slug}/predict`, { headers: { authorization: `Bearer ${key.secret}` }, data: { input: png } });
   expect(api.status(), await api.text()).toBe(200);
   expect(["circle", "square", "triangle"]).toContain((await api.json()).label);
+});
+
+test("an ONNX backbone runs on onnxruntime-web in the browser: its NCHW input is read, its 4-D output averaged", async ({ page }) => {
+  await createUser(page.request);
+  const project = await createProjectApi(page.request, { name: "ONNX backbone", scene: "image-recognition", modelType: "custom-backbone", interfaces: ["buttons"] });
+  expect((await page.request.post(`/api/projects/${project.id}/sample-dataset`)).status()).toBe(201);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tiny-onnx-")), "tiny-backbone.onnx");
+  fs.writeFileSync(file, tinyOnnxBackbone({ size: 48, pooled: false }).bytes);
+
+  await page.goto(`/projects/${project.id}/train`);
+  await page.getByTestId("backbone-files-input").setInputFiles(file);
+  await expect(page.getByTestId("backbone-current")).toContainText("ONNX model");
+  await expect(page.getByTestId("backbone-inspection")).toContainText("Input: [?, 3, 48, 48] (colour × height × width)");
+  await expect(page.getByTestId("backbone-panel")).toContainText("The model takes pictures of 48 × 48 pixels.");
+  await expect(page.getByTestId("backbone-inputHeight")).toBeDisabled();
+  await expect(page.getByTestId("backbone-normalization")).toHaveValue("imagenet");
+  await page.getByTestId("backbone-test").click();
+  await expect(page.getByTestId("backbone-ready")).toContainText("Ready: 8 features per picture");
+  await expect(page.getByTestId("backbone-ready")).toContainText("The model gives a map of features; it is averaged over the picture.");
+  await expect(page.getByTestId("start-training")).toBeEnabled();
 });
