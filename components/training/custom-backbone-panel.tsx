@@ -39,6 +39,7 @@ export function CustomBackbonePanel({ projectId, disabled, onReady }: { projectI
   const [editing, setEditing] = useState(false);
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
+  const autoProbed = useRef<string | null>(null);
 
   useEffect(() => {
     void apiFetch<{ backbone: CustomBackboneInfo | null }>(`/api/projects/${projectId}/backbone`).then((r) => setInfo(r.ok ? r.data.backbone : null));
@@ -74,10 +75,12 @@ export function CustomBackbonePanel({ projectId, disabled, onReady }: { projectI
     [projectId, getClient],
   );
 
-  // A fresh upload (or one never tested) is loaded at once with its defaults.
+  // A fresh upload (or one never tested) is loaded at once with its defaults, once per package.
   useEffect(() => {
-    if (info && !info.spec && !probe && !probing) void runProbe(info, null);
-  }, [info, probe, probing, runProbe]);
+    if (!info || info.spec || autoProbed.current === info.contentHash) return;
+    autoProbed.current = info.contentHash;
+    void runProbe(info, null);
+  }, [info, runProbe]);
 
   async function upload(list: FileList | null) {
     const files = [...(list ?? [])];
@@ -95,6 +98,7 @@ export function CustomBackbonePanel({ projectId, disabled, onReady }: { projectI
       if (!res.ok) setError(json?.error?.message ?? res.statusText);
       else {
         setSettings(null);
+        autoProbed.current = null; // the same files again are loaded again
         setInfo(json.backbone as CustomBackboneInfo);
       }
     } catch (e) {
@@ -210,9 +214,16 @@ export function CustomBackbonePanel({ projectId, disabled, onReady }: { projectI
             </label>
           </div>
           <p className="text-xs text-slate-500">{t("normalizationHint")}</p>
-          <Button size="sm" onClick={() => void testAndSave()} disabled={disabled || probing} data-testid="backbone-test">
-            {probing ? t("testing") : t("testAndSave")}
-          </Button>
+          <div className="flex flex-wrap gap-2">
+            <Button size="sm" onClick={() => void testAndSave()} disabled={disabled || probing} data-testid="backbone-test">
+              {probing ? t("testing") : t("testAndSave")}
+            </Button>
+            {editing ? (
+              <Button size="sm" variant="ghost" disabled={probing} onClick={() => (setEditing(false), setProbe(null))}>
+                {t("keepSettings")}
+              </Button>
+            ) : null}
+          </div>
         </div>
       ) : null}
 

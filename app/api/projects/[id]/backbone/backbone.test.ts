@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
+import { zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import { POST as createProjectRoute } from "@/app/api/projects/route";
 import { GET as infoRoute, PATCH as specRoute, POST as uploadRoute } from "./route";
@@ -110,6 +111,14 @@ describe("uploading a backbone (custom-backbone projects)", () => {
     expect(replaced.status).toBe(201);
     expect(replaced.json.backbone).toMatchObject({ format: "onnx", spec: null, files: [{ name: "tiny.onnx", bytes: onnx.byteLength }] });
     expect(await db.customBackbone.count({ where: { projectId } })).toBe(1);
+  });
+
+  it("takes a .zip of the model folder as the same package", async () => {
+    const id = await newProject(alice.cookie);
+    const zip = zipSync(Object.fromEntries(folder.map((f) => [`exported/${f.name}`, f.bytes])));
+    const r = await upload(alice.cookie, id, [{ name: "exported.zip", bytes: zip }]);
+    expect(r.status).toBe(201);
+    expect(r.json.backbone.contentHash).toBe(sha256(buildBackbonePackage(folder).package));
   });
 
   it("only the owner, and only on a custom-backbone project", async () => {
