@@ -7,6 +7,7 @@ import type { RawImage, TabularRow } from "@/lib/ml/types";
 import { MOBILENET_V2_ID, MOBILENET_V2_MS_ID } from "@/lib/ml/backbones/mobilenet";
 import { DEFAULT_FINETUNE_ARCHITECTURE } from "@/lib/ml/image/train-finetune";
 import { SPEECH_BACKBONE_ID } from "@/lib/ml/backbones/speech";
+import { customBackboneId, type CustomBackboneSpec } from "@/lib/ml/backbones/custom-package";
 import { decodeAudioClip } from "@/lib/client/audio-clip";
 
 export interface TrainingDataResponse {
@@ -22,9 +23,15 @@ export interface TrainingDataResponse {
   samples: { id: string; text: string | null; label: string | null; blobId?: string | null; blob?: Blob | null; data: unknown }[];
 }
 
+/** The project's uploaded backbone ("custom-backbone"): its package and the settings tested in this browser. */
+export interface CustomBackboneSource {
+  package: Uint8Array;
+  spec: CustomBackboneSpec;
+}
+
 export type PreparedJob =
-  | { ok: true; job: TrainJob; sampleIds: string[]; backboneId: string | null }
-  | { ok: false; reason: "unsupported-model" | "unsupported-scene" | "no-data" };
+  | { ok: true; job: TrainJob; sampleIds: string[]; backboneId: string | null; customBackbone?: CustomBackboneSource }
+  | { ok: false; reason: "unsupported-model" | "unsupported-scene" | "no-data" | "no-backbone" };
 
 const IMAGE_SIZE = { backbone: 224, cnn: 64, finetune: DEFAULT_FINETUNE_ARCHITECTURE.inputSize };
 
@@ -55,6 +62,7 @@ export async function prepareJob(
   modelType: string,
   data: TrainingDataResponse,
   onDecode: (done: number, total: number) => void,
+  customBackbone: CustomBackboneSource | null = null,
 ): Promise<PreparedJob> {
   const checkpointKey = `project:${projectId}`;
   const datasetVersion = String(data.datasetVersion);
@@ -108,7 +116,8 @@ export async function prepareJob(
     return { ok: true, sampleIds, backboneId: null, job: { kind: "tabular", modelType, rows: withTarget, target, task: data.task ?? undefined, ...common } };
   }
   if (data.kind === "image" && scene === "image-recognition") {
-    if (modelType !== "mobilenet-transfer" && modelType !== "small-cnn" && modelType !== "mobilenet-finetune") return { ok: false, reason: "unsupported-model" };
+    if (!["mobilenet-transfer", "small-cnn", "mobilenet-finetune", "custom-backbone"].includes(modelType)) return { ok: false, reason: "unsupported-model" };
+    if (modelType === "custom-backbone" && !customBackbone) return { ok: false, reason: "no-backbone" };
     const size = modelType === "small-cnn" ? IMAGE_SIZE.cnn : modelType === "mobilenet-finetune" ? IMAGE_SIZE.finetune : IMAGE_SIZE.backbone;
     const images: RawImage[] = [];
     for (let i = 0; i < samples.length; i++) {
@@ -123,11 +132,15 @@ export async function prepareJob(
     }
     // Blob ids are content hashes: the worker's feature cache never embeds the same picture twice.
     const cacheKeys = samples.map((s) => s.blobId ?? `local:${s.id}`);
+    // An uploaded backbone's id carries its content hash and settings, so its cached features
+    // never mix with another backbone's.
+    const backboneId = customBackbone ? customBackboneId(customBackbone.spec) : MOBILENET_V2_MS_ID;
     return {
       ok: true,
       sampleIds,
-      backboneId: MOBILENET_V2_MS_ID,
-      job: { kind: "backbone-head", modelType, backboneId: MOBILENET_V2_MS_ID, images, labels, cacheKeys, ...common },
+      backboneId,
+      ...(customBackbone ? { customBackbone } : {}),
+      job: { kind: "backbone-head", modelType, backboneId, images, labels, cacheKeys, ...common },
     };
   }
   if (data.kind === "image" && scene === "image-tagging") {

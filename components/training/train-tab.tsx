@@ -7,6 +7,7 @@ import { Button, buttonClasses } from "@/components/ui/button";
 import { apiFetch } from "@/lib/client/api";
 import { PRESET_IDS, PRESETS, modelFamily, type PresetId } from "@/lib/ml/presets";
 import type { TfBackendName } from "@/lib/ml/types";
+import { CustomBackbonePanel } from "./custom-backbone-panel";
 import { LineChart } from "./line-chart";
 import { useTraining, type TrainingOptions } from "./training-provider";
 
@@ -36,8 +37,11 @@ export function TrainTab({ projectId, modelType }: { projectId: string; modelTyp
   const [seed, setSeed] = useState("42");
   const [checkpoint, setCheckpoint] = useState<{ bundle: Uint8Array; epoch: number; valAcc: number | null; savedAt: string } | null>(null);
   const [clicks, setClicks] = useState(0);
+  // "Your own backbone": training waits until the uploaded backbone passed its test in this browser.
+  const [backboneReady, setBackboneReady] = useState(modelType !== "custom-backbone");
   const tEval = useTranslations("evaluate");
   const tVoice = useTranslations("voice");
+  const tBackbone = useTranslations("backbone");
   const family = familyFor(modelType);
   // Scenes without an accuracy: the first headline number they have.
   const savedMetric = (h: Record<string, number>) => {
@@ -138,7 +142,14 @@ export function TrainTab({ projectId, modelType }: { projectId: string; modelTyp
         </div>
       ) : null}
 
+      {modelType === "custom-backbone" ? <CustomBackbonePanel projectId={projectId} disabled={running} onReady={setBackboneReady} /> : null}
+
       <section className="rounded-2xl border border-slate-200 bg-white p-4 sm:p-6">
+        {modelType === "custom-backbone" && !backboneReady ? (
+          <p className="mb-3 text-sm text-slate-600" data-testid="backbone-needed">
+            {tBackbone("needBackbone")}
+          </p>
+        ) : null}
         {modelType === "speech-embedding" ? (
           <p className="mb-3 text-sm text-slate-600" data-testid="voice-background-hint">
             {tVoice("backgroundHint")}
@@ -199,7 +210,7 @@ export function TrainTab({ projectId, modelType }: { projectId: string; modelTyp
               {state.stopping ? t("stopping") : t("stop")}
             </Button>
           ) : (
-            <Button onClick={() => void start(options())} disabled={!dataset?.canTrain} data-testid="start-training">
+            <Button onClick={() => void start(options())} disabled={!dataset?.canTrain || !backboneReady} data-testid="start-training">
               {state.status === "done" ? t("trainAgain") : t("start")}
             </Button>
           )}

@@ -5,7 +5,8 @@ import type { BackendChoice } from "@/lib/ml/backend";
 import type { PresetId, TrainingHyperparams } from "@/lib/ml/presets";
 import type { EpochLog, TfBackendName } from "@/lib/ml/types";
 import type { JobProgress, TrainResult } from "@/lib/ml/worker/protocol";
-import { prepareJob, type TrainingDataResponse } from "./prepare-job";
+import { fetchBackbonePackage, type CustomBackboneInfo } from "./custom-backbone-api";
+import { prepareJob, type CustomBackboneSource, type TrainingDataResponse } from "./prepare-job";
 
 /**
  * Holds the training worker for one project. It lives in the project layout, so training goes on
@@ -141,18 +142,30 @@ export function TrainingProvider({ projectId, scene, modelType, children }: { pr
         const client = await getClient();
         const backend = await client.checkBackend({ forced: options.forcedBackend ?? undefined, modelType });
         patch({ backend });
-        const prepared = await prepareJob(projectId, scene, modelType, data, (done, total) => patch({ prepFraction: done / total }));
+        let customBackbone: CustomBackboneSource | null = null;
+        if (modelType === "custom-backbone") {
+          // The uploaded backbone with the settings its test in this browser saved.
+          const info = await fetch(`/api/projects/${projectId}/backbone`, { credentials: "same-origin" }).then((r) => r.json() as Promise<{ backbone: CustomBackboneInfo | null }>);
+          if (info.backbone?.spec) {
+            customBackbone = { package: await fetchBackbonePackage(projectId, info.backbone.contentHash), spec: info.backbone.spec };
+          }
+        }
+        const prepared = await prepareJob(projectId, scene, modelType, data, (done, total) => patch({ prepFraction: done / total }), customBackbone);
         if (!prepared.ok) {
           patch({ status: "error", errorKey: prepared.reason });
           return;
         }
         if (prepared.backboneId) {
           patch({ status: "loading-backbone", prepFraction: 0 });
-          await client.loadBackbone(prepared.backboneId, (p) => {
-            const loaded = (p as { loadedBytes?: number }).loadedBytes ?? 0;
-            const total = (p as { totalBytes?: number }).totalBytes ?? 0;
-            patch({ prepFraction: total ? loaded / total : 0 });
-          });
+          await client.loadBackbone(
+            prepared.backboneId,
+            (p) => {
+              const loaded = (p as { loadedBytes?: number }).loadedBytes ?? 0;
+              const total = (p as { totalBytes?: number }).totalBytes ?? 0;
+              patch({ prepFraction: total ? loaded / total : 0 });
+            },
+            prepared.customBackbone,
+          );
         }
         patch({ status: prepared.backboneId ? "features" : "training", prepFraction: 0 });
         const job = { ...prepared.job, preset: options.preset, hyperparams: options.hyperparams, seed: options.seed, resumeFrom: options.resumeFrom };

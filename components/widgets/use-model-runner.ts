@@ -60,10 +60,11 @@ export function useModelRunner({ bundleUrl, kind, getClient, eager = false, ownW
         const bundle = new Uint8Array(await res.arrayBuffer());
         const client = await getClient();
         if (ownWorker) setBackend((await client.checkBackend()).backend);
-        // Image and voice models name the pretrained backbone their inputs go through first.
+        // Image and voice models name the pretrained backbone their inputs go through first; a
+        // user-supplied one is inside the bundle and loads with it.
         const { readManifest } = await import("@/lib/ml/bundle");
         const backbone = readManifest(bundle).backbone;
-        if (backbone) await client.loadBackbone(backbone.id);
+        if (backbone && !backbone.custom) await client.loadBackbone(backbone.id);
         setManifest(await client.loadModel(bundle));
       })();
       const entry = { url: bundleUrl, promise: run };

@@ -9,6 +9,9 @@
  *   bytes 12..    H bytes of UTF-8 JSON: { manifest, model: { modelTopology, weightSpecs, ... },
  *                 weights: { byteLength, crc32 } }
  *   then          the tfjs weight bytes (as produced by model.save), byteLength of them
+ *   then          only for a user-supplied backbone (manifest.backbone.custom): its package
+ *                 (backbones/custom-package.ts), header.backbone.byteLength bytes, so the bundle is
+ *                 self-contained wherever it runs
  *
  * Everything is validated on decode (zod), so a truncated, corrupt or foreign file fails with a
  * BundleError whose code says which, instead of a tfjs error deep inside model loading.
@@ -21,6 +24,15 @@ import type { TabularPreprocessing } from "./tabular/preprocess";
 import type { EvaluationReport } from "./metrics";
 import type { TokenFeatureConfig } from "./entities/tokens";
 import { PRESET_IDS, type TrainingHyperparams } from "./presets";
+import {
+  CUSTOM_BACKBONE_FORMATS,
+  MAX_FEATURE_DIM,
+  MAX_INPUT_SIDE,
+  MIN_INPUT_SIDE,
+  PIXEL_NORMALIZATION_IDS,
+  type CustomBackboneSpec,
+  type PixelNormalization,
+} from "./backbones/custom-package";
 
 export const BUNDLE_FORMAT_VERSION = 1;
 /** classification/regression: predict(); the others have their own method (see predictor.ts). */
@@ -120,6 +132,19 @@ const preprocessingSchema = z.discriminatedUnion("kind", [
     offset: z.number(),
   }),
 ]);
+
+/** How a user-supplied backbone ran during training (backbones/custom-package.ts: CustomBackboneSpec). */
+const customBackboneSpecSchema = z.object({
+  format: z.enum(CUSTOM_BACKBONE_FORMATS),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  byteLength: z.number().int().min(1),
+  inputHeight: z.number().int().min(MIN_INPUT_SIDE).max(MAX_INPUT_SIDE),
+  inputWidth: z.number().int().min(MIN_INPUT_SIDE).max(MAX_INPUT_SIDE),
+  normalization: z.enum(PIXEL_NORMALIZATION_IDS as [PixelNormalization, ...PixelNormalization[]]),
+  layout: z.enum(["nhwc", "nchw"]),
+  pooling: z.enum(["none", "global-average"]),
+  featureDim: z.number().int().min(1).max(MAX_FEATURE_DIM),
+});
 
 const classificationReportSchema = z.object({
   kind: z.literal("classification"),
@@ -281,8 +306,11 @@ export const manifestSchema = z.object({
   /** Class names in output order; empty for regression. */
   labels: z.array(z.string()),
   preprocessing: preprocessingSchema,
-  /** The pretrained feature extractor the inputs must go through first, or null. */
-  backbone: z.object({ id: z.string(), package: z.string(), version: z.string() }).nullable(),
+  /**
+   * The pretrained feature extractor the inputs must go through first, or null. A user-supplied
+   * one (model type "custom-backbone") says how it ran in `custom`, and the bundle embeds it.
+   */
+  backbone: z.object({ id: z.string(), package: z.string(), version: z.string(), custom: customBackboneSpecSchema.optional() }).nullable(),
   tfjsVersion: z.string(),
   /** Evaluation of the saved weights on metricsSplit. */
   metrics: z
@@ -327,7 +355,8 @@ const typeChecks: [
   Same<z.infer<typeof tabularSchema>, TabularPreprocessing>,
   Same<NonNullable<BundleManifest["metrics"]>, EvaluationReport>,
   Same<z.infer<typeof hyperparamsSchema>, TrainingHyperparams>,
-] = [true, true, true, true, true, true];
+  Same<z.infer<typeof customBackboneSpecSchema>, CustomBackboneSpec>,
+] = [true, true, true, true, true, true, true];
 void typeChecks;
 
 const weightSpecSchema = z.object({
@@ -347,6 +376,8 @@ const headerSchema = z.object({
     weightSpecs: z.array(weightSpecSchema),
   }),
   weights: z.object({ byteLength: z.number().int().min(0), crc32: z.number().int().min(0) }),
+  /** The embedded package of a user-supplied backbone, after the weights. */
+  backbone: z.object({ byteLength: z.number().int().min(1), crc32: z.number().int().min(0) }).optional(),
 });
 
 // ---- encode / decode ---------------------------------------------------------------------------
@@ -355,6 +386,8 @@ export interface DecodedBundle {
   manifest: BundleManifest;
   /** Ready for tf.io.fromMemory. */
   artifacts: tf.io.ModelArtifacts;
+  /** The embedded package of a user-supplied backbone (manifest.backbone.custom), else null. */
+  backbonePackage: Uint8Array | null;
 }
 
 const CRC_TABLE = (() => {
@@ -380,10 +413,16 @@ function weightBytes(data: tf.io.ModelArtifacts["weightData"]): Uint8Array {
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 
-export function encodeBundle(manifest: BundleManifest, artifacts: tf.io.ModelArtifacts): Uint8Array {
+export function encodeBundle(manifest: BundleManifest, artifacts: tf.io.ModelArtifacts, options: { backbonePackage?: Uint8Array } = {}): Uint8Array {
   const checked = manifestSchema.safeParse(manifest);
   if (!checked.success) throw new BundleError("invalid-header", `Refusing to encode an invalid manifest: ${z.prettifyError(checked.error)}`);
   if (!artifacts.modelTopology || !artifacts.weightSpecs) throw new BundleError("invalid-header", "Model artifacts need a topology and weight specs.");
+  const custom = checked.data.backbone?.custom;
+  const pkg = options.backbonePackage;
+  if (custom && pkg?.byteLength !== custom.byteLength) {
+    throw new BundleError("invalid-header", "A model on a user-supplied backbone must embed that backbone's package (of the recorded size).");
+  }
+  if (pkg && !custom) throw new BundleError("invalid-header", "Only a model on a user-supplied backbone embeds a backbone package.");
   const weights = weightBytes(artifacts.weightData);
   const header = {
     manifest: checked.data,
@@ -395,14 +434,27 @@ export function encodeBundle(manifest: BundleManifest, artifacts: tf.io.ModelArt
       weightSpecs: artifacts.weightSpecs,
     },
     weights: { byteLength: weights.byteLength, crc32: crc32(weights) },
+    ...(pkg ? { backbone: { byteLength: pkg.byteLength, crc32: crc32(pkg) } } : {}),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(12 + json.byteLength + weights.byteLength);
+  const out = new Uint8Array(12 + json.byteLength + weights.byteLength + (pkg?.byteLength ?? 0));
   out.set(new TextEncoder().encode(BUNDLE_MAGIC), 0);
   new DataView(out.buffer).setUint32(8, json.byteLength, true);
   out.set(json, 12);
   out.set(weights, 12 + json.byteLength);
+  if (pkg) out.set(pkg, 12 + json.byteLength + weights.byteLength);
   return out;
+}
+
+/**
+ * The same bundle on a user-supplied backbone: `backbone` (with its `custom` spec) replaces the
+ * manifest's record and the package is embedded. Trainers save heads on plain feature refs; the
+ * worker calls this on the final bundle and on every checkpoint.
+ */
+export function embedBackbone(bundle: Uint8Array, backbone: BackboneRef, backbonePackage: Uint8Array): { bundle: Uint8Array; manifest: BundleManifest } {
+  const { manifest, artifacts } = decodeBundle(bundle);
+  const next: BundleManifest = { ...manifest, backbone };
+  return { bundle: encodeBundle(next, artifacts, { backbonePackage }), manifest: next };
 }
 
 function asBytes(input: ArrayBuffer | ArrayBufferView): Uint8Array {
@@ -443,14 +495,25 @@ export function readManifest(input: ArrayBuffer | ArrayBufferView): BundleManife
 export function decodeBundle(input: ArrayBuffer | ArrayBufferView): DecodedBundle {
   const { header, bytes, weightsStart } = readHeader(input);
   const { byteLength } = header.weights;
-  if (weightsStart + byteLength > bytes.byteLength) {
-    throw new BundleError("truncated", `The bundle is truncated: ${byteLength} weight bytes expected, ${bytes.byteLength - weightsStart} present.`);
+  const backboneLength = header.backbone?.byteLength ?? 0;
+  const total = weightsStart + byteLength + backboneLength;
+  if (total > bytes.byteLength) {
+    throw new BundleError("truncated", `The bundle is truncated: ${byteLength + backboneLength} bytes of weights expected, ${bytes.byteLength - weightsStart} present.`);
   }
-  if (weightsStart + byteLength < bytes.byteLength) {
-    throw new BundleError("invalid-header", `The bundle has ${bytes.byteLength - weightsStart - byteLength} unexpected bytes after the weights.`);
+  if (total < bytes.byteLength) {
+    throw new BundleError("invalid-header", `The bundle has ${bytes.byteLength - total} unexpected bytes after the weights.`);
   }
   const weights = bytes.slice(weightsStart, weightsStart + byteLength);
   if (crc32(weights) !== header.weights.crc32) throw new BundleError("checksum-mismatch", "The bundle's weights are corrupt (checksum mismatch).");
+  const custom = header.manifest.backbone?.custom;
+  let backbonePackage: Uint8Array | null = null;
+  if (header.backbone || custom) {
+    if (!header.backbone || !custom || custom.byteLength !== header.backbone.byteLength) {
+      throw new BundleError("invalid-header", "The bundle's user-supplied backbone is missing or does not match its record.");
+    }
+    backbonePackage = bytes.slice(weightsStart + byteLength, total);
+    if (crc32(backbonePackage) !== header.backbone.crc32) throw new BundleError("checksum-mismatch", "The bundle's embedded backbone is corrupt (checksum mismatch).");
+  }
   let expected = 0;
   for (const spec of header.model.weightSpecs) {
     if (spec.quantization !== undefined || !(spec.dtype in DTYPE_BYTES)) {
@@ -472,6 +535,7 @@ export function decodeBundle(input: ArrayBuffer | ArrayBufferView): DecodedBundl
       generatedBy: header.model.generatedBy,
       convertedBy: header.model.convertedBy ?? null,
     },
+    backbonePackage,
   };
 }
 

@@ -26,6 +26,7 @@ export { trainTagHead, type TagTrainingData, type TrainTagsOptions } from "./ima
 export {
   encodeBundle,
   decodeBundle,
+  embedBackbone,
   readManifest,
   BundleError,
   BUNDLE_CONTENT_TYPE,

@@ -40,8 +40,16 @@ export type PredictorInput = string | TabularRow | Float32Array | RawImage | Aud
 export { PredictorError, type PredictorErrorCode } from "./errors";
 
 export interface LoadPredictorOptions {
-  /** Needed to predict from images or audio clips when the bundle was trained on backbone features. */
+  /**
+   * Needed to predict from images or audio clips when the bundle was trained on backbone features.
+   * A bundle on a user-supplied backbone embeds it: without this option it is loaded from the
+   * bundle (and disposed with the predictor), unless loadEmbeddedBackbone is false.
+   */
   backbone?: Backbone<unknown>;
+  /** Default true. False: predict from feature vectors only (no backbone is loaded). */
+  loadEmbeddedBackbone?: boolean;
+  /** onnxruntime-web WASM files for an embedded ONNX backbone. Default "/vendor/ort/" (Node: ortDistDir()). */
+  ortWasmPaths?: string;
   /** Inputs per forward pass (bounds memory). Default 64. */
   batchSize?: number;
 }
@@ -219,8 +227,22 @@ export async function inputsToTensor(
 }
 
 export async function loadPredictor(bundle: ArrayBuffer | ArrayBufferView, options: LoadPredictorOptions = {}): Promise<Predictor> {
-  const { manifest, artifacts } = decodeBundle(bundle);
-  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  const { manifest, artifacts, backbonePackage } = decodeBundle(bundle);
+  const custom = manifest.backbone?.custom;
+  // A user-supplied backbone travels inside the bundle; the predictor owns the copy it loads.
+  let ownBackbone: Backbone<unknown> | null = null;
+  if (custom && backbonePackage && !options.backbone && options.loadEmbeddedBackbone !== false) {
+    const { loadCustomBackbone } = await import("./backbones/custom");
+    ownBackbone = await loadCustomBackbone(backbonePackage, { contentHash: custom.contentHash, settings: custom, expect: custom, wasmPaths: options.ortWasmPaths });
+  }
+  const backbone = options.backbone ?? ownBackbone ?? undefined;
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (e) {
+    ownBackbone?.dispose();
+    throw e;
+  }
   const batchSize = options.batchSize ?? 64;
   let disposed = false;
 
@@ -230,7 +252,7 @@ export async function loadPredictor(bundle: ArrayBuffer | ArrayBufferView, optio
     const out = new Float32Array(inputs.length * width);
     if (inputs.length === 0) return out;
     for (let i = 0; i < inputs.length; i += batchSize) {
-      const x = await inputsToTensor(inputs.slice(i, i + batchSize), manifest, options.backbone);
+      const x = await inputsToTensor(inputs.slice(i, i + batchSize), manifest, backbone);
       const y = tf.tidy(() => model.predict(x) as tf.Tensor);
       x.dispose();
       try {
@@ -246,7 +268,10 @@ export async function loadPredictor(bundle: ArrayBuffer | ArrayBufferView, optio
     manifest,
     inputKind: inputKindOf(manifest.preprocessing),
     dispose() {
-      if (!disposed) model.dispose();
+      if (!disposed) {
+        model.dispose();
+        ownBackbone?.dispose();
+      }
       disposed = true;
     },
   };
@@ -311,6 +336,7 @@ export async function loadPredictor(bundle: ArrayBuffer | ArrayBufferView, optio
     }
   } catch (e) {
     model.dispose();
+    ownBackbone?.dispose();
     throw e;
   }
 

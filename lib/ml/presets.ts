@@ -128,6 +128,7 @@ export function modelFamily(modelType: TextModelType | TabularModelType | ImageM
     case "linear":
       return "tabular";
     case "mobilenet-transfer":
+    case "custom-backbone":
       return "image-head";
     case "small-cnn":
       return "image-cnn";

@@ -6,7 +6,7 @@
 /** Model type ids, as declared in lib/scenes. */
 export const TEXT_MODEL_TYPES = ["ngram-bag", "text-cnn"] as const;
 export const TABULAR_MODEL_TYPES = ["mlp", "linear"] as const;
-export const IMAGE_MODEL_TYPES = ["mobilenet-transfer", "mobilenet-finetune", "small-cnn"] as const;
+export const IMAGE_MODEL_TYPES = ["mobilenet-transfer", "mobilenet-finetune", "small-cnn", "custom-backbone"] as const;
 export type TextModelType = (typeof TEXT_MODEL_TYPES)[number];
 export type TabularModelType = (typeof TABULAR_MODEL_TYPES)[number];
 export type ImageModelType = (typeof IMAGE_MODEL_TYPES)[number];

@@ -119,7 +119,7 @@ export async function apiPageInfo(userId: string, projectId: string): Promise<Ap
   if (!project?.activeModelVersion) return { inputKind: null, example: null };
   const manifest = JSON.parse(project.activeModelVersion.manifest) as {
     preprocessing: { kind: string; tabular?: { columns: { name: string; kind: string; categories?: string[] }[] } };
-    backbone: { id: string } | null;
+    backbone: { id: string; custom?: unknown } | null;
   };
   const kind = manifest.preprocessing.kind;
   if (kind === "text-bag" || kind === "text-sequence") {
@@ -144,7 +144,8 @@ export async function apiPageInfo(userId: string, projectId: string): Promise<Ap
     return { inputKind: "tabular", example: { kind: "value", value: example } };
   }
   const backbone = manifest.backbone?.id;
-  if (kind === "image" || (kind === "features" && backbone && NODE_BACKBONES.includes(backbone))) {
+  // Image models: built-in backbones the server has, or a user-supplied one embedded in the bundle.
+  if (kind === "image" || (kind === "features" && backbone && (NODE_BACKBONES.includes(backbone) || manifest.backbone?.custom))) {
     return { inputKind: "image", example: { kind: "png-file", fileName: "photo.png" } };
   }
   return { inputKind: "unsupported", example: null };

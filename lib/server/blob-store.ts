@@ -55,20 +55,34 @@ async function upsertRow(id: string, size: number, mime: string, ownerId: string
   return row;
 }
 
+/**
+ * Writes the file of a blob (fsynced, renamed into place) without its database row; the caller
+ * creates the row, e.g. in a transaction with the row that references it. `created` says whether
+ * the file is new, so a failed transaction can remove it again (removeUnreferencedFile).
+ */
+export async function writeBlobFile(bytes: Uint8Array): Promise<{ id: string; size: number; created: boolean }> {
+  const id = createHash("sha256").update(bytes).digest("hex");
+  if (fs.existsSync(blobPath(id))) return { id, size: bytes.byteLength, created: false };
+  const tmp = await tempFile();
+  const fh = await fsp.open(tmp, "w");
+  try {
+    await fh.writeFile(bytes);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await moveIntoPlace(tmp, id);
+  return { id, size: bytes.byteLength, created: true };
+}
+
+/** Deletes a blob's file when no database row names it (after a failed transaction). */
+export async function removeUnreferencedFile(id: string): Promise<void> {
+  if (!(await db.blob.findUnique({ where: { id }, select: { id: true } }))) await fsp.rm(blobPath(id), { force: true });
+}
+
 /** Stores bytes already in memory (parsed uploads, ZIP entries, model bundles). */
 export async function putBytes(bytes: Uint8Array, mime: string, ownerId: string | null): Promise<StoredBlob> {
-  const id = createHash("sha256").update(bytes).digest("hex");
-  if (!fs.existsSync(blobPath(id))) {
-    const tmp = await tempFile();
-    const fh = await fsp.open(tmp, "w");
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await moveIntoPlace(tmp, id);
-  }
+  const { id } = await writeBlobFile(bytes);
   return upsertRow(id, bytes.byteLength, mime, ownerId);
 }
 
@@ -127,18 +141,19 @@ export async function readBlob(id: string): Promise<Buffer> {
   return fsp.readFile(blobPath(id));
 }
 
-/** Deletes blobs that no sample or model version references any more (older than `graceMs`). */
+/** Deletes blobs that no sample, model version or uploaded backbone references any more (older than `graceMs`). */
 export async function collectGarbage(graceMs = 60 * 60 * 1000): Promise<number> {
   const cutoff = new Date(Date.now() - graceMs);
+  const unreferenced = { samples: { none: {} }, modelVersions: { none: {} }, customBackbones: { none: {} } };
   const orphans = await db.blob.findMany({
-    where: { createdAt: { lt: cutoff }, samples: { none: {} }, modelVersions: { none: {} } },
+    where: { createdAt: { lt: cutoff }, ...unreferenced },
     select: { id: true },
     take: 1000,
   });
   let removed = 0;
   for (const { id } of orphans) {
     // Row first: a crash after this leaves an unreferenced file, never a row without a file.
-    const res = await db.blob.deleteMany({ where: { id, samples: { none: {} }, modelVersions: { none: {} } } });
+    const res = await db.blob.deleteMany({ where: { id, ...unreferenced } });
     if (res.count === 1) {
       await fsp.rm(blobPath(id), { force: true });
       removed++;

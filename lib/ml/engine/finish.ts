@@ -223,9 +223,11 @@ export async function loadWeightsFromBundle(model: tf.LayersModel, bundle: Uint8
     manifest.modelType !== draft.modelType ||
     !same(manifest.labels, draft.labels) ||
     !same(manifest.preprocessing, draft.preprocessing) ||
-    manifest.payload?.kind !== draft.payload?.kind
+    manifest.payload?.kind !== draft.payload?.kind ||
+    // Features of another backbone (e.g. another uploaded one of the same feature size) do not fit.
+    (manifest.backbone?.id ?? null) !== (draft.backbone?.id ?? null)
   ) {
-    throw new Error("Cannot resume: the checkpoint was trained with a different model type, labels or preprocessing.");
+    throw new Error("Cannot resume: the checkpoint was trained with a different model type, labels, backbone or preprocessing.");
   }
   const saved = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   try {

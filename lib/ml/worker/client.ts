@@ -6,6 +6,8 @@
  *   const client = new TrainerClient();               // starts the module worker
  *   await client.checkBackend({ modelType });         // → BackendChoice {backend, fallbackReason, attempts}
  *   await client.loadBackbone(id, (p) => ...);        // image/voice scenes; p = {loadedBytes, totalBytes, stage}
+ *   await client.loadBackbone(id, onP, {package, spec}); // a user-supplied backbone (custom-backbone)
+ *   await client.probeBackbone(pkg, hash, settings?); // its inputs, feature size and test-run time
  *   await client.warmUp(modelType);                   // compiles kernels; → {ms, backend}
  *   const run = await client.train(job, {             // job: TrainJob (protocol.ts)
  *     onProgress: (p) => ...,                         // batch / epoch / features progress
@@ -28,6 +30,8 @@
 import type { BackendChoice } from "../backend";
 import type { BackboneLoadProgress } from "../backbone";
 import type { BundleManifest } from "../bundle";
+import type { CustomBackboneSettings, CustomBackboneSpec } from "../backbones/custom-package";
+import type { CustomBackboneProbe } from "../backbones/custom";
 import type { PredictorInput } from "../predictor";
 import type { TfBackendName } from "../types";
 import type { BackboneInfo, CommandType, Commands, ErrorCode, JobProgress, Predictions, TrainJob, TrainResult, WorkerRequest, WorkerResponse } from "./protocol";
@@ -86,8 +90,14 @@ export class TrainerClient {
     return this.request("check-backend", options);
   }
 
-  loadBackbone(backboneId: string, onProgress?: (p: BackboneLoadProgress) => void): Promise<BackboneInfo> {
-    return this.request("load-backbone", { backboneId }, { onBackboneProgress: onProgress });
+  /** A registered backbone by id, or a user-supplied one from its package (`custom`). */
+  loadBackbone(backboneId: string, onProgress?: (p: BackboneLoadProgress) => void, custom?: { package: Uint8Array; spec: CustomBackboneSpec }): Promise<BackboneInfo> {
+    return this.request("load-backbone", custom ? { backboneId, custom } : { backboneId }, { onBackboneProgress: onProgress });
+  }
+
+  /** Inputs, feature size and speed of a user-supplied backbone package, with these settings or its defaults. */
+  probeBackbone(pkg: Uint8Array, contentHash: string, settings?: CustomBackboneSettings): Promise<CustomBackboneProbe> {
+    return this.request("probe-backbone", settings ? { package: pkg, contentHash, settings } : { package: pkg, contentHash });
   }
 
   warmUp(modelType?: string): Promise<{ ms: number; backend: string }> {

@@ -8,7 +8,9 @@
  */
 import { modelNeedsConvGradients, selectBackend, warmUpBackend, type BackendChoice, type SelectBackendOptions } from "../backend";
 import { getBackboneLoader, registeredBackboneIds, type Backbone } from "../backbone";
-import { BundleError } from "../bundle";
+import { BundleError, embedBackbone, readManifest, type BackboneRef } from "../bundle";
+import { CustomBackboneError, loadCustomBackbone, probeCustomBackbone, type CustomImageBackbone } from "../backbones/custom";
+import { customBackboneId } from "../backbones/custom-package";
 import { saveCheckpoint } from "../checkpoint-store";
 import { loadPredictor, PredictorError, type Predictor } from "../predictor";
 import { trainTextClassifier } from "../text/train-text";
@@ -35,6 +37,8 @@ export interface HandlerDeps {
   saveCheckpoint?: typeof saveCheckpoint;
   /** Minimum milliseconds between two batch progress messages (epoch messages always go). */
   batchProgressIntervalMs?: number;
+  /** onnxruntime-web WASM files for user-supplied ONNX backbones. Default "/vendor/ort/" (Node tests: ortDistDir()). */
+  ortWasmPaths?: string;
 }
 
 class RequestError extends Error {
@@ -72,6 +76,7 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
   const choose = deps.selectBackend ?? ((o: SelectBackendOptions) => selectBackend(o));
   const save = deps.saveCheckpoint ?? saveCheckpoint;
   const interval = deps.batchProgressIntervalMs ?? 100;
+  const wasmPaths = deps.ortWasmPaths;
   let backend: BackendChoice | null = null;
   let forced: TfBackendName | undefined;
   const backbones = new Map<string, Backbone<unknown>>();
@@ -88,15 +93,37 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
   const setPredictor = async (bundle: Uint8Array): Promise<Predictor> => {
     predictor?.dispose();
     predictor = null;
-    const probe = await loadPredictor(bundle);
-    const ref = probe.manifest.backbone;
-    if (ref && backbones.has(ref.id)) {
-      probe.dispose();
-      predictor = await loadPredictor(bundle, { backbone: backbones.get(ref.id) });
-    } else {
-      predictor = probe;
-    }
+    // A loaded backbone is shared; otherwise a bundle that embeds its (user-supplied) backbone
+    // brings it along, and one on a built-in backbone predicts from features until it is loaded.
+    const ref = readManifest(bundle).backbone;
+    const backbone = ref ? backbones.get(ref.id) : undefined;
+    predictor = await loadPredictor(bundle, backbone ? { backbone } : { ortWasmPaths: wasmPaths });
     return predictor;
+  };
+
+  /**
+   * A user-supplied backbone from its package. Other uploaded backbones (e.g. of earlier settings)
+   * are released when no job runs and the loaded model does not use them: they can be large.
+   */
+  const loadCustom = async (id: number, backboneId: string, custom: NonNullable<Extract<WorkerRequest, { type: "load-backbone" }>["custom"]>) => {
+    if (customBackboneId(custom.spec) !== backboneId) throw new RequestError("bad-request", `The backbone id "${backboneId}" does not match its settings.`);
+    const loaded = await loadCustomBackbone(custom.package, {
+      contentHash: custom.spec.contentHash,
+      settings: custom.spec,
+      expect: custom.spec,
+      wasmPaths,
+      onProgress: (progress) => post({ id, type: "backbone-progress", progress }),
+    });
+    if (jobs.size === 0) {
+      const inUse = predictor?.manifest.backbone?.id;
+      for (const [key, b] of backbones) {
+        if (isCustomBackbone(b) && key !== inUse) {
+          b.dispose();
+          backbones.delete(key);
+        }
+      }
+    }
+    return loaded;
   };
 
   /** Embeds images or audio clips with the loaded backbone, 16 at a time, through the feature cache. */
@@ -212,6 +239,12 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
           const images = job.images;
           const features = await embedAll(id, { backboneId: job.backboneId, images, cacheKeys: job.cacheKeys });
           const b = backbones.get(job.backboneId)!;
+          const ref: BackboneRef = { id: b.id, package: b.package, version: b.version };
+          // A user-supplied backbone goes inside every bundle (final and checkpoints), recorded with
+          // how it ran; the head itself is trained on plain features as for MobileNetV2.
+          const custom = isCustomBackbone(b) ? b : null;
+          const embed = (bundle: Uint8Array) => embedBackbone(bundle, { ...ref, custom: custom!.spec }, custom!.packageBytes);
+          const onCheckpoint = custom && common.onCheckpoint ? (bundle: Uint8Array, info: Parameters<NonNullable<CommonTrainOptions["onCheckpoint"]>>[1]) => common.onCheckpoint!(embed(bundle).bundle, info) : common.onCheckpoint;
           // Augmented views are embedded once too (cached like the originals), 16 pictures at a
           // time so at most 16 augmented pictures exist at once.
           const augment = async (trainSamples: readonly number[], views: number) => {
@@ -239,10 +272,13 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
             }
             return { features: vectors, source: pairs.map(([s]) => s) };
           };
-          return await trainClassifierHead(
+          const trained = await trainClassifierHead(
             { features, labels: job.labels, augment },
-            { ...common, modelType: job.modelType, backbone: { id: b.id, package: b.package, version: b.version }, architecture: job.architecture },
+            { ...common, onCheckpoint, modelType: job.modelType, backbone: ref, architecture: job.architecture },
           );
+          if (!custom) return trained;
+          const embedded = embed(trained.bundle);
+          return { ...trained, bundle: embedded.bundle, manifest: embedded.manifest };
         }
         case "finetune": {
           const b = backbones.get(job.backboneId) as (Backbone<unknown> & Partial<FineTunableBackbone>) | undefined;
@@ -288,15 +324,21 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
       }
       case "load-backbone": {
         const loader = getBackboneLoader(req.backboneId);
-        if (!loader) {
+        if (!loader && !req.custom) {
           const known = registeredBackboneIds();
           throw new RequestError("backbone-not-registered", `No backbone "${req.backboneId}" is registered (registered: ${known.length ? known.join(", ") : "none"}).`);
         }
         await ensureBackend();
         const start = performance.now();
-        const backbone = backbones.get(req.backboneId) ?? (await loader((progress) => post({ id: req.id, type: "backbone-progress", progress })));
+        const backbone =
+          backbones.get(req.backboneId) ??
+          (req.custom ? await loadCustom(req.id, req.backboneId, req.custom) : await loader!((progress) => post({ id: req.id, type: "backbone-progress", progress })));
         backbones.set(req.backboneId, backbone);
         return { result: { id: backbone.id, package: backbone.package, version: backbone.version, featureDim: backbone.featureDim, loadMs: performance.now() - start } };
+      }
+      case "probe-backbone": {
+        await ensureBackend();
+        return { result: await probeCustomBackbone(req.package, { contentHash: req.contentHash, settings: req.settings, wasmPaths }) };
       }
       case "warm-up": {
         const choice = await ensureBackend(req.modelType);
@@ -370,8 +412,13 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
 function toError(e: unknown): { code: ErrorCode; message: string } {
   if (e instanceof RequestError) return { code: e.code, message: e.message };
   if (e instanceof BundleError) return { code: "invalid-bundle", message: e.message };
+  if (e instanceof CustomBackboneError) return { code: "bad-backbone", message: e.message };
   if (e instanceof TrainingDataError) return { code: "bad-data", message: e.message };
   if (e instanceof PredictorError) return { code: e.code === "disposed" ? "no-model" : e.code === "unknown-user" ? "unknown-user" : "bad-input", message: e.message };
   const message = e instanceof Error ? e.message : String(e);
   return { code: "failed", message };
+}
+
+function isCustomBackbone(b: Backbone<unknown>): b is CustomImageBackbone {
+  return "spec" in b && "packageBytes" in b;
 }

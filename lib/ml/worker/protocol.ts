@@ -20,6 +20,8 @@ import type { TextArchitecture } from "../text/train-text";
 import type { BagTokenizerConfig, SequenceTokenizerConfig } from "../text/tokenizer";
 import type { PredictorInput } from "../predictor";
 import type { AudioClip } from "../backbones/types";
+import type { CustomBackboneSettings, CustomBackboneSpec } from "../backbones/custom-package";
+import type { CustomBackboneProbe } from "../backbones/custom";
 import type { FaqArchitecture, FaqEntryInput, FaqModelType } from "../faq/train-faq";
 import type { EntitySampleInput, TaggerArchitecture, TaggerModelType } from "../entities/train-tagger";
 import type { MfArchitecture, RatingInput } from "../recommend/train-mf";
@@ -170,7 +172,16 @@ export type Predictions =
 /** Request payloads (without id), keyed by type, and what each one resolves to. */
 export interface Commands {
   "check-backend": { req: { forced?: TfBackendName; modelType?: string }; res: BackendChoice };
-  "load-backbone": { req: { backboneId: string }; res: BackboneInfo };
+  /**
+   * Loads a registered backbone by id, or a user-supplied one from its package (custom; the id must
+   * be customBackboneId(custom.spec)). Loaded backbones stay for backbone-head jobs and predictions.
+   */
+  "load-backbone": { req: { backboneId: string; custom?: { package: Uint8Array; spec: CustomBackboneSpec } }; res: BackboneInfo };
+  /**
+   * Loads a user-supplied backbone package, reports its inputs and runs one test picture with the
+   * settings (or its defaults): layout, feature size, time. Problems come back in the result.
+   */
+  "probe-backbone": { req: { package: Uint8Array; contentHash: string; settings?: CustomBackboneSettings }; res: CustomBackboneProbe };
   "warm-up": { req: { modelType?: string }; res: { ms: number; backend: string } };
   train: { req: { job: TrainJob }; res: TrainResult };
   /** Stops the train request with id jobId (or every running job); it resolves with the best epoch so far. */
@@ -194,6 +205,8 @@ export type ErrorCode =
   | "bad-request"
   | "backbone-not-registered"
   | "backbone-not-loaded"
+  /** A user-supplied backbone cannot be loaded or run as recorded (CustomBackboneError). */
+  | "bad-backbone"
   | "no-model"
   | "invalid-bundle"
   | "bad-input"

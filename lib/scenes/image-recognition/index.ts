@@ -45,11 +45,11 @@ export const imageRecognition: SceneDecl = {
     },
     {
       id: "custom-backbone",
-      available: false,
+      available: true,
       name: { en: "Your own backbone (tfjs or ONNX)", "zh-CN": "自带骨干网络（tfjs 或 ONNX）" },
       whenToChoose: {
-        en: "If you have a pretrained image model; its output is used as features for a new head.",
-        "zh-CN": "如果你有预训练的图像模型，其输出将作为新分类头的特征。",
+        en: "If you already have a pretrained image model (a TensorFlow.js folder or an .onnx file): upload it, and a new head learns your classes from what it sees in each picture.",
+        "zh-CN": "如果你已有预训练的图像模型（TensorFlow.js 模型文件夹或 .onnx 文件）：上传后，新的分类头会根据它对每张图片的理解学习你的类别。",
       },
     },
   ],

@@ -201,7 +201,8 @@ export function validateInputs(p: Predictor, inputs: unknown[], batch: boolean):
     });
   }
   const takesImages = p.inputKind === "image" || (p.inputKind === "features" && m.backbone !== null && m.scene.startsWith("image"));
-  if (takesImages && (p.inputKind === "image" || nodeBackboneAvailable(m.backbone?.id))) {
+  // A user-supplied backbone travels inside the bundle, so the server can always run it.
+  if (takesImages && (p.inputKind === "image" || nodeBackboneAvailable(m.backbone?.id) || m.backbone?.custom)) {
     return inputs.map((x, i) => decodeImageInput(x, where(i, batch)));
   }
   throw new ApiError(

@@ -4,7 +4,7 @@ import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { Backbone } from "@/lib/ml/backbone";
 import { MOBILENET_V2_ID, MOBILENET_V2_MS_ID } from "@/lib/ml/backbones/mobilenet";
-import { loadMobileNetV2FromDisk, loadSpeechBackboneFromDisk } from "@/lib/ml/backbones/node";
+import { loadMobileNetV2FromDisk, loadSpeechBackboneFromDisk, ortDistDir } from "@/lib/ml/backbones/node";
 import { SPEECH_BACKBONE_ID } from "@/lib/ml/backbones/speech";
 import { readManifest } from "@/lib/ml/bundle";
 import { loadPredictor, type Predictor } from "@/lib/ml/predictor";
@@ -123,7 +123,9 @@ export async function withPredictor<T>(versionId: string, readBundle: () => Prom
         const bytes = await readBundle();
         const ref = readManifest(bytes).backbone;
         const backbone = ref ? await nodeBackbone(ref.id) : undefined;
-        return loadPredictor(bytes, backbone ? { backbone } : {});
+        // A user-supplied backbone is embedded: loadPredictor loads it from the bundle (ONNX ones
+        // on onnxruntime-web's WASM files from node_modules) and disposes it with the predictor.
+        return loadPredictor(bytes, backbone ? { backbone } : { ortWasmPaths: ortDistDir() });
       })(),
       users: 0,
       evicted: false,
