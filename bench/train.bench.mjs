@@ -17,6 +17,9 @@
 //   TRAIN_BENCH_TEXT_PRESET    balanced                preset chosen on the Train tab
 //   TRAIN_BENCH_TEXT_BUDGET_S  420                     per backend: click → saved version
 //   TRAIN_BENCH_IMAGE_EPOCHS   20                      head epochs (fixed, no early stopping)
+//   TRAIN_BENCH_IMAGE_AUGMENT  2                       augmented copies per training picture in the
+//                                                     second head run (the Best accuracy preset's); 0 = skip
+//   TRAIN_BENCH_IMAGE_PRESETS  balanced,best           presets also run as the Train tab runs them
 //   TRAIN_BENCH_NAIVE_EPOCHS   3                       at most this many naive epochs are measured
 //   TRAIN_BENCH_PROBE_IMAGES   8                       images in the embedding speed probe
 //   TRAIN_BENCH_IMAGE_BUDGET_S 240                     per backend: projected time to embed all images once
@@ -40,6 +43,8 @@ const CONFIG = {
   textPreset: env.TRAIN_BENCH_TEXT_PRESET ?? "balanced",
   textBudgetS: num("TRAIN_BENCH_TEXT_BUDGET_S", 420),
   imageEpochs: num("TRAIN_BENCH_IMAGE_EPOCHS", 20),
+  imageAugment: num("TRAIN_BENCH_IMAGE_AUGMENT", 2),
+  imagePresets: (env.TRAIN_BENCH_IMAGE_PRESETS ?? "balanced,best").split(",").map((s) => s.trim()).filter(Boolean),
   naiveEpochs: num("TRAIN_BENCH_NAIVE_EPOCHS", 3),
   probeImages: num("TRAIN_BENCH_PROBE_IMAGES", 8),
   imageBudgetS: num("TRAIN_BENCH_IMAGE_BUDGET_S", 240),
@@ -253,6 +258,17 @@ async function imageRun({ harness, list, backend, log }) {
     const cached = await ev(([e, seed]) => window.imageBench.cached(e, seed), [CONFIG.imageEpochs, CONFIG.seed], 6 * budgetMs);
     row.cached = { ...cached, featuresPerSec: cached.n / (cached.embedMs / 1000) };
     log(`  ${backend}: cached: embed ${cached.n} in ${s1(cached.embedMs)} s, head ${cached.epochsRun} epochs in ${s1(cached.headMs)} s, held-out ${pct(cached.accuracy)}`);
+    if (CONFIG.imageAugment > 0) {
+      const aug = await ev(([e, seed, v]) => window.imageBench.augmented(e, seed, v), [CONFIG.imageEpochs, CONFIG.seed, CONFIG.imageAugment], 6 * CONFIG.imageAugment * budgetMs);
+      row.augmented = aug;
+      log(`  ${backend}: augmented ×${aug.views}: embed ${aug.copies} copies in ${s1(aug.augmentMs)} s, head ${aug.epochsRun} epochs in ${s1(aug.headMs)} s, held-out ${pct(aug.accuracy)}`);
+    }
+    row.presets = [];
+    for (const preset of CONFIG.imagePresets) {
+      const p = await ev(([pr, seed]) => window.imageBench.preset(pr, seed), [preset, CONFIG.seed], 12 * budgetMs);
+      row.presets.push(p);
+      log(`  ${backend}: preset ${preset}: ${p.augmentViews} copies (${p.embedded} newly embedded in ${s1(p.augmentMs)} s), head ${p.epochsRun} epochs in ${s1(p.headMs)} s, held-out ${pct(p.accuracy)}`);
+    }
     const naiveBudget = CONFIG.naiveBudgetS * 1000;
     const naive = await ev(([e, seed, b]) => window.imageBench.naive(e, seed, b), [Math.min(CONFIG.naiveEpochs, CONFIG.imageEpochs), CONFIG.seed, naiveBudget], naiveBudget + 6 * budgetMs);
     const k = naive.perEpoch.length;
@@ -415,7 +431,7 @@ function imageTable(image, chromium) {
   const adapter = image.rows.find((r) => r.webgpuAdapter)?.webgpuAdapter;
   const common = [
     `${image.images} JPEGs (100×100, 10 classes), decoded in the page as the Train tab does (EXIF orientation, centre crop, 224×224 RGBA); ${ok ? `${ok.trainImages} training / ${ok.heldOutImages} held-out images` : "80/20"} (lib/ml/split.ts stratifiedSplit, seed ${CONFIG.seed}).`,
-    `Harness page (bench/browser/image-bench.ts, esbuild bundle, served from 127.0.0.1 with public/), fresh headless Chromium ${chromium} per backend; the app's code on the page's main thread (the app runs the same code in its worker): selectBackend with the backend forced, loadMobileNetV2("/models/mobilenet_v2/model.json", warm-up, multi-scale features: mobilenet-v2-ms-2880, 2,880-d, as new image models use; the backbone is recorded per row in the JSON), backbone.embed in chunks of 16 (batches of 8) as the worker does, trainClassifierHead with the "balanced" image-head preset, epochs ${N}, patience 0 (no early stopping), validationFraction 0; accuracy from the saved bundle through loadPredictor on the held-out features.`,
+    `Harness page (bench/browser/image-bench.ts, esbuild bundle, served from 127.0.0.1 with public/), fresh headless Chromium ${chromium} per backend; the app's code on the page's main thread (the app runs the same code in its worker): selectBackend with the backend forced, loadMobileNetV2("/models/mobilenet_v2/model.json", warm-up, mid-level features: mobilenet-v2-ml-3520, 3,520-d, as new image models use; the backbone is recorded per row in the JSON), backbone.embed in chunks of 16 (batches of 8) as the worker does, trainClassifierHead with the backbone's feature blocks (featureGroups, as the worker passes them) and the "balanced" image-head preset, epochs ${N}, patience 0 (no early stopping), validationFraction 0; accuracy from the saved bundle through loadPredictor on the held-out features.`,
     `Backends whose embedding speed is too low are not run in full: the probe embeds ${CONFIG.probeImages} images once to compile kernels, then ${CONFIG.probeImages} more, timed; a full run is skipped when all ${image.images} images would take longer than ${CONFIG.imageBudgetS} s at that speed (TRAIN_BENCH_IMAGE_BUDGET_S). The probe speed is measured; the projection is only used to decide.`,
     `Targets (issue 4): sign-digits held-out accuracy ≥ 95% required, 98% aimed.`,
     `Peak memory: largest VmHWM per process type from /proc, as in the banking77 table.`,
@@ -443,6 +459,33 @@ function imageTable(image, chromium) {
       ],
       rows,
       notes: common,
+    },
+    {
+      title: `${title}: (a') with the feature cache and ${CONFIG.imageAugment} augmented copies per training picture (the Best accuracy preset's setting)`,
+      columns: ["backend", "copies embedded", "embed copies (s)", "train head, fixed epochs (s)", "time to a trained model: originals + copies + head (s)", "held-out accuracy (20%)"],
+      rows: image.rows
+        .filter((r) => r.status === "ok" && r.augmented)
+        .map((r) => [
+          r.backend,
+          r.augmented.copies,
+          s1(r.augmented.augmentMs),
+          `${s1(r.augmented.headMs)} (${r.augmented.epochsRun} epochs)`,
+          s1(r.cached.embedMs + r.augmented.augmentMs + r.augmented.headMs),
+          pct(r.augmented.accuracy),
+        ]),
+      notes: [
+        `Same run and head settings as (a), plus augmentViews ${CONFIG.imageAugment} (TRAIN_BENCH_IMAGE_AUGMENT): each training picture gets ${CONFIG.imageAugment} random crops (85–100 % of the side) with a brightness change of up to ±15 % (lib/ml/image/augment.ts, never mirrored), embedded once; held-out pictures are never augmented. The originals' features are reused from (a), and their embedding time is counted in the total.`,
+      ],
+    },
+    {
+      title: `${title}: (a'') the app's presets as the Train tab runs them`,
+      columns: ["backend", "preset", "augmented copies per picture", "head epochs run (early stopping)", "train head (s)", "held-out accuracy (20%)"],
+      rows: image.rows
+        .filter((r) => r.status === "ok" && r.presets?.length)
+        .flatMap((r) => r.presets.map((p) => [r.backend, p.preset, p.augmentViews, p.epochsRun, s1(p.headMs), pct(p.accuracy)])),
+      notes: [
+        `trainClassifierHead with only the preset, the seed and the backbone's feature blocks, as the worker calls it: the preset's inner validation split (15 % of the training pictures) picks the best epoch and stops early, so the head sees fewer pictures than in (a). Augmented copies are reused from (a') when it made them (the worker caches them the same way); otherwise their embedding time is in the notes of the JSON.`,
+      ],
     },
     {
       title: `${title}: (b) naive loop that recomputes backbone features every epoch, side by side`,

@@ -105,7 +105,8 @@ test("an image model trains on the sample pictures with the pretrained backbone"
   expect(accuracy).toBeGreaterThanOrEqual(70); // 3 shapes, 9 held-out pictures
   const version = (await (await page.request.get(`/api/projects/${project.id}/models`)).json()).versions[0];
   const detail = await (await page.request.get(`/api/projects/${project.id}/models/${version.id}`)).json();
-  expect(detail.version.manifest.backbone).toMatchObject({ id: "mobilenet-v2-ms-2880", package: "nsfwjs" });
+  expect(detail.version.manifest.backbone).toMatchObject({ id: "mobilenet-v2-ml-3520", package: "nsfwjs" });
+  expect(detail.version.manifest.training.architecture).toMatchObject({ featureGroups: "576,864,800,1280" });
 
   // The Playground's live webcam (Chromium's fake camera): the bars update frame after frame.
   await page.goto(`/projects/${project.id}/playground`);

@@ -15,6 +15,7 @@ import * as tf from "@tensorflow/tfjs";
 import { selectBackend, type BackendChoice } from "../../lib/ml/backend";
 import { loadMobileNetV2, MOBILENET_V2_URL, type MobileNetBackbone } from "../../lib/ml/backbones/mobilenet";
 import { trainClassifierHead } from "../../lib/ml/image/train-head";
+import { augmentImage } from "../../lib/ml/image/augment";
 import { loadPredictor } from "../../lib/ml/predictor";
 import { stratifiedSplit } from "../../lib/ml/split";
 import type { RawImage, TfBackendName } from "../../lib/ml/types";
@@ -32,6 +33,25 @@ interface State {
 }
 
 const state: State = { images: [], labels: [], train: [], heldOut: [], backbone: null, trainFeatures: null, heldOutFeatures: null };
+/** Features of augmented training pictures by "sample:view" (sample = index into state.train), as the worker caches them. */
+const augCache = new Map<string, Float32Array>();
+
+/** The head's augment callback: views of the given training samples, from augCache or embedded (and cached). */
+async function augmentFromCache(trainSamples: readonly number[], views: number, seed: number): Promise<{ features: Float32Array[]; source: number[]; embedded: number; ms: number }> {
+  const backbone = state.backbone;
+  if (!backbone) throw new Error("load the backbone first");
+  const started = performance.now();
+  const pairs = Array.from({ length: views }, (_, v) => trainSamples.map((s) => [s, v + 1] as const)).flat();
+  const todo = pairs.filter(([s, v]) => !augCache.has(`${s}:${v}`));
+  for (let i = 0; i < todo.length; i += 16) {
+    const chunk = todo.slice(i, i + 16);
+    // Sample s of the head's data is training picture state.train[s].
+    const out = await backbone.embed(chunk.map(([s, v]) => augmentImage(state.images[state.train[s]], state.train[s], v, seed)));
+    chunk.forEach(([s, v], k) => augCache.set(`${s}:${v}`, out[k]));
+    if (i % 320 === 0) console.log(`[image-bench] augmented: ${i + chunk.length}/${todo.length} embedded, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+  return { features: pairs.map(([s, v]) => augCache.get(`${s}:${v}`)!), source: pairs.map(([s]) => s), embedded: todo.length, ms: performance.now() - started };
+}
 
 /** Same decoding as components/training/prepare-job.ts: EXIF orientation, centre crop, 224x224 RGBA. */
 async function decodeImage(url: string): Promise<RawImage> {
@@ -85,10 +105,16 @@ async function heldOutAccuracy(bundle: Uint8Array): Promise<number> {
   }
 }
 
-function headOptions(epochs: number, seed: number) {
+function headOptions(epochs: number, seed: number, augmentViews = 0) {
   // Fixed number of epochs: no early stopping, no inner validation split (the 20% held-out part is
-  // the evaluation set); the rest of the "balanced" image-head preset as the app uses it.
-  return { preset: "balanced" as const, hyperparams: { epochs, patience: 0, validationFraction: 0 }, seed };
+  // the evaluation set); the rest of the "balanced" image-head preset as the app uses it, and the
+  // backbone's feature blocks as the worker passes them.
+  return {
+    preset: "balanced" as const,
+    hyperparams: { epochs, patience: 0, validationFraction: 0, augmentViews },
+    seed,
+    featureGroups: state.backbone?.featureGroups,
+  };
 }
 
 const api = {
@@ -122,7 +148,7 @@ const api = {
     return { ms: performance.now() - started, n: list.length, train: split.train.length, heldOut: split.validation.length };
   },
 
-  async loadBackbone(features: "pooled" | "multiscale" = "multiscale"): Promise<{ ms: number; version: string; id: string; featureDim: number }> {
+  async loadBackbone(features: "pooled" | "multiscale" | "midlevel" = "midlevel"): Promise<{ ms: number; version: string; id: string; featureDim: number }> {
     const started = performance.now();
     state.backbone = await loadMobileNetV2({ url: MOBILENET_V2_URL }, { warmUp: true, features });
     return { ms: performance.now() - started, version: `${state.backbone.package}@${state.backbone.version}`, id: state.backbone.id, featureDim: state.backbone.featureDim };
@@ -159,6 +185,62 @@ const api = {
       accuracy: await heldOutAccuracy(trained.bundle),
       finalTrainAcc: last?.acc ?? null,
       finalTrainLoss: last?.loss ?? null,
+    };
+  },
+
+  /**
+   * (a') the feature cache with augmentation, as the Best accuracy preset does: the training
+   * features from cached() plus `views` augmented copies of every training picture (augmentImage,
+   * embedded once like the worker does, 16 at a time), then the head for `epochs` epochs.
+   */
+  async augmented(
+    epochs: number,
+    seed: number,
+    views: number,
+  ): Promise<{ views: number; augmentMs: number; copies: number; headMs: number; epochsRun: number; accuracy: number }> {
+    const features = state.trainFeatures;
+    const backbone = state.backbone;
+    if (!features || !backbone) throw new Error("run cached() first");
+    let augmentMs = 0;
+    let copies = 0;
+    const augment = async (trainSamples: readonly number[], n: number) => {
+      const r = await augmentFromCache(trainSamples, n, seed);
+      augmentMs = r.ms;
+      copies = r.embedded;
+      return r;
+    };
+    const started = performance.now();
+    const trained = await trainClassifierHead({ features, labels: state.train.map((i) => state.labels[i]), augment }, headOptions(epochs, seed, views));
+    const headMs = performance.now() - started - augmentMs;
+    return { views, augmentMs, copies, headMs, epochsRun: trained.history.length, accuracy: await heldOutAccuracy(trained.bundle) };
+  },
+
+  /**
+   * (a'') a preset exactly as the Train tab runs it (its validation split, early stopping and
+   * augmentation), on the cached training features; augmented copies come from augCache when
+   * augmented() made them already (the worker caches them the same way).
+   */
+  async preset(preset: "fast" | "balanced" | "best", seed: number): Promise<{ preset: string; headMs: number; augmentMs: number; embedded: number; epochsRun: number; augmentViews: number; accuracy: number }> {
+    const features = state.trainFeatures;
+    if (!features) throw new Error("run cached() first");
+    let augmentMs = 0;
+    let embedded = 0;
+    const augment = async (trainSamples: readonly number[], n: number) => {
+      const r = await augmentFromCache(trainSamples, n, seed);
+      augmentMs = r.ms;
+      embedded = r.embedded;
+      return r;
+    };
+    const started = performance.now();
+    const trained = await trainClassifierHead({ features, labels: state.train.map((i) => state.labels[i]), augment }, { preset, seed, featureGroups: state.backbone?.featureGroups });
+    return {
+      preset,
+      headMs: performance.now() - started - augmentMs,
+      augmentMs,
+      embedded,
+      epochsRun: trained.history.length,
+      augmentViews: trained.manifest.training?.hyperparams.augmentViews ?? 0,
+      accuracy: await heldOutAccuracy(trained.bundle),
     };
   },
 

@@ -4,7 +4,7 @@
  */
 import type { TrainJob } from "@/lib/ml/worker/protocol";
 import type { RawImage, TabularRow } from "@/lib/ml/types";
-import { MOBILENET_V2_ID, MOBILENET_V2_MS_ID } from "@/lib/ml/backbones/mobilenet";
+import { MOBILENET_V2_ID, MOBILENET_V2_ML_ID, MOBILENET_V2_MS_ID } from "@/lib/ml/backbones/mobilenet";
 import { DEFAULT_FINETUNE_ARCHITECTURE } from "@/lib/ml/image/train-finetune";
 import { SPEECH_BACKBONE_ID } from "@/lib/ml/backbones/speech";
 import { customBackboneId, type CustomBackboneSpec } from "@/lib/ml/backbones/custom-package";
@@ -134,7 +134,7 @@ export async function prepareJob(
     const cacheKeys = samples.map((s) => s.blobId ?? `local:${s.id}`);
     // An uploaded backbone's id carries its content hash and settings, so its cached features
     // never mix with another backbone's.
-    const backboneId = customBackbone ? customBackboneId(customBackbone.spec) : MOBILENET_V2_MS_ID;
+    const backboneId = customBackbone ? customBackboneId(customBackbone.spec) : MOBILENET_V2_ML_ID;
     return {
       ok: true,
       sampleIds,

@@ -18,6 +18,12 @@ export interface Backbone<Input = RawImage> {
   /** Length of every feature vector. */
   readonly featureDim: number;
   /**
+   * When the features concatenate blocks from different layers: the length of each block, in
+   * order (they sum to featureDim). Heads then rescale each block to the same total variance
+   * (train-head.ts), so no layer dominates because of its scale or its number of dimensions.
+   */
+  readonly featureGroups?: readonly number[];
+  /**
    * Features for a batch, one Float32Array per input, in order. The backbone owns and disposes
    * its tensors; callers get plain arrays (compute once per sample, cache, never per epoch).
    */

@@ -197,3 +197,95 @@ export class MaskedDilatedConv extends tf.layers.Layer {
 }
 
 tf.serialization.registerClass(MaskedDilatedConv);
+
+export interface FeatureStandardizeArgs {
+  /** Per-feature offset (subtracted) and scale (multiplied), fixed when the head is built. */
+  offset: Float32Array;
+  scale: Float32Array;
+  name?: string;
+  inputShape?: (number | null)[];
+}
+
+/**
+ * y = (x - offset) * scale with fixed, non-trainable vectors (stored as weights, so they travel in
+ * the bundle). Heads on concatenated features put it first; see standardizeFeatureGroups.
+ */
+export class FeatureStandardize extends tf.layers.Layer {
+  static className = "AimsFeatureStandardize";
+  readonly units: number;
+  private offsetInit: Float32Array | null;
+  private scaleInit: Float32Array | null;
+  private offset: tf.LayerVariable | null = null;
+  private scale: tf.LayerVariable | null = null;
+
+  constructor(args: FeatureStandardizeArgs | (tf.serialization.ConfigDict & { units: number })) {
+    const a = args as Partial<FeatureStandardizeArgs> & { units?: number };
+    super({ ...(args as object), trainable: false } as ConstructorParameters<typeof tf.layers.Layer>[0]);
+    this.units = a.offset ? a.offset.length : Number(a.units);
+    if (a.offset && a.scale && a.offset.length !== a.scale.length) throw new Error("FeatureStandardize: offset and scale differ in length");
+    this.offsetInit = a.offset ?? null;
+    this.scaleInit = a.scale ?? null;
+  }
+
+  override build(): void {
+    this.offset = this.addWeight("offset", [this.units], "float32", tf.initializers.zeros(), undefined, false);
+    this.scale = this.addWeight("scale", [this.units], "float32", tf.initializers.ones(), undefined, false);
+    for (const [variable, value] of [[this.offset, this.offsetInit], [this.scale, this.scaleInit]] as const) {
+      if (!value) continue; // loaded from a bundle: setWeights fills them
+      const t = tf.tensor1d(value);
+      variable.write(t);
+      t.dispose();
+    }
+    this.offsetInit = this.scaleInit = null;
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      return tf.mul(tf.sub(x, this.offset!.read()), this.scale!.read());
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), units: this.units };
+  }
+}
+
+tf.serialization.registerClass(FeatureStandardize);
+
+/**
+ * Offset and scale for FeatureStandardize from the training vectors only: each feature is centred
+ * on its mean, and each block of `groups` (lengths, summing to the vector length) is divided by
+ * its root-mean-square spread and by sqrt(block length / 100), so every block has the same total
+ * variance (100) whatever its scale or size. On sign-digits (scratch experiments, mid-level
+ * MobileNetV2 features, 3 seeds) per-block scaling gave 95–96 % held-out; per-feature
+ * standardisation swung between 84 and 96 % with the seed.
+ */
+export function standardizeFeatureGroups(vectors: readonly Float32Array[], groups: readonly number[]): { offset: Float32Array; scale: Float32Array } {
+  const d = vectors[0]?.length ?? 0;
+  if (vectors.length === 0 || d === 0) throw new Error("standardizeFeatureGroups: no vectors");
+  if (groups.reduce((a, g) => a + g, 0) !== d || groups.some((g) => !(Number.isInteger(g) && g > 0))) {
+    throw new Error(`standardizeFeatureGroups: groups [${groups.join(", ")}] do not add up to ${d}`);
+  }
+  const mean = new Float64Array(d);
+  for (const v of vectors) for (let k = 0; k < d; k++) mean[k] += v[k];
+  for (let k = 0; k < d; k++) mean[k] /= vectors.length;
+  const variance = new Float64Array(d);
+  for (const v of vectors) for (let k = 0; k < d; k++) variance[k] += (v[k] - mean[k]) ** 2;
+  const scale = new Float32Array(d);
+  let start = 0;
+  for (const g of groups) {
+    let total = 0;
+    for (let k = start; k < start + g; k++) total += variance[k] / vectors.length;
+    const rms = Math.sqrt(total / g);
+    const s = rms > 1e-12 ? 1 / (rms * Math.sqrt(g / 100)) : 1;
+    scale.fill(s, start, start + g);
+    start += g;
+  }
+  return { offset: Float32Array.from(mean), scale };
+}

@@ -74,7 +74,10 @@ export const PRESETS: Record<ModelFamily, Record<PresetId, TrainingHyperparams>>
   "image-head": {
     fast: { ...BASE, epochs: 15, batchSize: 32, learningRate: 1e-3, patience: 3 },
     balanced: { ...BASE, epochs: 40, batchSize: 16, learningRate: 1e-3, patience: 6, labelSmoothing: 0.05 },
-    best: { ...BASE, epochs: 100, batchSize: 16, learningRate: 5e-4, patience: 10, labelSmoothing: 0.1 },
+    // Two augmented copies per training picture: three backbone passes instead of one, but on
+    // sign-digits (mid-level features, head trained 20 epochs on all training pictures) 97.6–98.8 %
+    // held-out instead of 95.2–96.4 % (scratch experiment, 3 seeds each).
+    best: { ...BASE, epochs: 100, batchSize: 16, learningRate: 5e-4, patience: 10, labelSmoothing: 0.1, augmentViews: 2 },
   },
   // Head on 192-d speech embeddings: few clips per class (10-30), so more epochs at a higher rate.
   "audio-head": {

@@ -81,6 +81,37 @@ describe("MobileNetV2 backbone, tfjs CPU backend", () => {
     }
   });
 
+  it("mid-level features: block_9 and block_12 3x3 grids, block_15 whole + 2x2, then the pooled 1280; groups add up; no leaks", async () => {
+    const ml = await loadMobileNetFromNodeModules(NODE_MODULES, { features: "midlevel" });
+    try {
+      expect([ml.id, ml.featureDim, ml.model.outputs[0].shape]).toEqual(["mobilenet-v2-ml-3520", 3520, [null, 3520]]);
+      expect(ml.featureGroups).toEqual([576, 864, 800, 1280]);
+      const before = tf.memory().numTensors;
+      const [a, s] = await ml.embed([circle, square]);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(a.length).toBe(3520);
+      expect(a.every(Number.isFinite)).toBe(true);
+      const [pooled] = await backbone.embed([circle]);
+      expect(maxAbsDiff(a.subarray(2240), pooled)).toBeLessThanOrEqual(1e-5);
+      // The grids are averages of the layers' maps: check block_12's first cell (rows and
+      // columns 0-5) and block_15's global mean against the layers themselves.
+      const probe = tf.model({ inputs: ml.model.inputs, outputs: [ml.model.getLayer("block_12_add").output as tf.SymbolicTensor, ml.model.getLayer("block_15_add").output as tf.SymbolicTensor] });
+      const [b12, b15] = tf.tidy(() => (probe.predict(preprocessImages([circle])) as tf.Tensor4D[]).map((t) => t.clone()));
+      const cell = tf.tidy(() => tf.mean(tf.slice(b12, [0, 0, 0, 0], [1, 6, 6, 96]), [0, 1, 2]));
+      const mean15 = tf.tidy(() => tf.mean(b15, [0, 1, 2]));
+      // Channels-last flatten of [3, 3, 96]: cell (0, 0) is the first 96 values of the block.
+      expect(maxAbsDiff(a.subarray(576, 576 + 96), cell.dataSync() as Float32Array)).toBeLessThanOrEqual(1e-4);
+      expect(maxAbsDiff(a.subarray(1440, 1600), mean15.dataSync() as Float32Array)).toBeLessThanOrEqual(1e-4);
+      tf.dispose([b12, b15, cell, mean15]);
+      // The mid-level part tells the two shapes apart.
+      expect(maxAbsDiff(a.subarray(0, 2240), s.subarray(0, 2240))).toBeGreaterThan(1e-3);
+    } finally {
+      const before = tf.memory().numTensors;
+      ml.dispose();
+      expect(tf.memory().numTensors).toBeLessThan(before);
+    }
+  });
+
   it("fine-tune model: only the top blocks train, the rest stays frozen", async () => {
     // A 32-pixel input keeps this test fast on the CPU backend, whose conv filter gradients are
     // slow (the network is fully convolutional, so any input size works).

@@ -7,7 +7,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { registerBackbone } from "../backbone";
 import { convertNsfwjsMobileNetV2 } from "./nsfwjs-convert.mjs";
-import { MOBILENET_V2_ID, MOBILENET_V2_MS_ID, loadMobileNetV2, type LayersModelJson, type LoadMobileNetOptions, type MobileNetBackbone } from "./mobilenet";
+import { MOBILENET_V2_ID, MOBILENET_V2_ML_ID, MOBILENET_V2_MS_ID, loadMobileNetV2, type LayersModelJson, type LoadMobileNetOptions, type MobileNetBackbone } from "./mobilenet";
 import { SPEECH_BACKBONE_ID, SPEECH_PACKAGE, loadSpeechBackbone, type LoadSpeechOptions, type SpeechBackbone } from "./speech";
 
 /** Folder of the copied MobileNetV2 (scripts/copy-assets.mjs). */
@@ -101,6 +101,10 @@ export async function loadSpeechBackboneFromDisk(
  * assets under `root`/public, falling back to node_modules). For the REST API and Node tests.
  */
 export function registerNodeBackbones(root = process.cwd()): void {
+  registerBackbone(MOBILENET_V2_ML_ID, async (onProgress) => {
+    onProgress({ stage: "compile", loadedBytes: 0, totalBytes: null });
+    return loadMobileNetV2FromDisk({ root, features: "midlevel" });
+  });
   registerBackbone(MOBILENET_V2_MS_ID, async (onProgress) => {
     onProgress({ stage: "compile", loadedBytes: 0, totalBytes: null });
     return loadMobileNetV2FromDisk({ root, features: "multiscale" });

@@ -10,7 +10,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 
 describe("backbone registration", () => {
   it("registers the built-in backbones by the ids recorded in bundles", () => {
-    expect(BUILTIN_BACKBONE_IDS).toEqual(["mobilenet-v2-ms-2880", "mobilenet-v2-1280", "speech-embedding-192"]);
+    expect(BUILTIN_BACKBONE_IDS).toEqual(["mobilenet-v2-ml-3520", "mobilenet-v2-ms-2880", "mobilenet-v2-1280", "speech-embedding-192"]);
     for (const id of BUILTIN_BACKBONE_IDS) expect(getBackboneLoader(id)).toBeTypeOf("function");
   });
 

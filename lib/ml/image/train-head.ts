@@ -11,6 +11,7 @@ import { resolveHyperparams, stripUndefined } from "../presets";
 import { balancedClassWeights } from "../engine/train-loop";
 import { trainAndFinish, validateLabelled, type CommonTrainOptions, type TrainedModel } from "../engine/finish";
 import type { Backbone } from "../backbone";
+import { FeatureStandardize, standardizeFeatureGroups } from "../layers";
 import type { BackboneRef } from "../bundle";
 
 export interface HeadArchitecture {
@@ -44,6 +45,12 @@ export interface TrainHeadOptions extends CommonTrainOptions {
   /** When given, the saved bundle is evaluated from features as well; never needed for training. */
   backboneInstance?: Backbone<unknown>;
   architecture?: Partial<HeadArchitecture>;
+  /**
+   * The backbone's feature blocks (Backbone.featureGroups). When given, the head starts with a
+   * fixed FeatureStandardize layer whose offset and scale come from the training samples only
+   * (never validation ones, never augmented copies).
+   */
+  featureGroups?: readonly number[];
 }
 
 export async function trainClassifierHead(data: FeatureTrainingData, options: TrainHeadOptions = {}): Promise<TrainedModel> {
@@ -80,6 +87,10 @@ export async function trainClassifierHead(data: FeatureTrainingData, options: Tr
 
   const layers: tf.layers.Layer[] = [];
   const first = () => (layers.length === 0 ? { inputShape: [dim] } : {});
+  if (options.featureGroups) {
+    const stats = standardizeFeatureGroups(baseSplit.train.map((i) => data.features[i]), options.featureGroups);
+    layers.push(new FeatureStandardize({ ...stats, name: "standardize", ...first() }));
+  }
   if (arch.inputDropout > 0) layers.push(tf.layers.dropout({ rate: arch.inputDropout, name: "input_dropout", ...first() }));
   if (arch.hiddenUnits > 0) {
     layers.push(tf.layers.dense({ units: arch.hiddenUnits, activation: "relu", kernelInitializer: tf.initializers.heNormal({ seed: rng.seed() }), name: "hidden", ...first() }));
@@ -118,7 +129,7 @@ export async function trainClassifierHead(data: FeatureTrainingData, options: Tr
       backbone: options.backbone ?? null,
       datasetVersion: options.datasetVersion ?? null,
     },
-    architecture: { ...arch, featureDim: dim },
+    architecture: { ...arch, featureDim: dim, ...(options.featureGroups ? { featureGroups: options.featureGroups.join(",") } : {}) },
     startedAt,
     evalInput: (s) => features[s],
     evalTarget: (s) => targets[s],

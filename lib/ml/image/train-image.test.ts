@@ -72,6 +72,49 @@ describe("image head on backbone features", () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it("feature blocks (Backbone.featureGroups): a fixed standardize layer from training samples only; a tiny informative block still wins", async () => {
+    // Block A (8 dims) tells the classes apart at a scale of 1e-3; block B (200 dims) is noise at
+    // a scale of 10. Scaling each block to the same total variance lets the head see A.
+    const rng = blobFeatures(2, 60, 208, 11, 0.6);
+    const features = rng.features.map((f, i) =>
+      Float32Array.from(f, (v, k) => (k < 8 ? v * 1e-3 : Math.sin(i * 7.3 + k * 1.7) * 10)),
+    );
+    const before = tf.memory().numTensors;
+    const result = await trainClassifierHead(
+      { features, labels: rng.labels },
+      { seed: 3, featureGroups: [8, 200], architecture: { hiddenUnits: 16 }, hyperparams: { epochs: 12, batchSize: 16, learningRate: 0.003, patience: 0 } },
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    const metrics = result.manifest.metrics;
+    if (metrics?.kind !== "classification") throw new Error("expected classification metrics");
+    expect(metrics.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(result.manifest.training?.architecture).toMatchObject({ featureGroups: "8,200" });
+
+    // The layer's offset is the mean of the training samples: validation samples (the ones in the
+    // confusion matrix) never enter it.
+    const validation = new Set(metrics.cells.flatMap((c) => c.samples));
+    expect(validation.size).toBe(result.manifest.training?.validationSamples);
+    const train = features.filter((_, i) => !validation.has(i));
+    const expectedOffset = Float32Array.from({ length: 208 }, (_, k) => train.reduce((a, f) => a + f[k], 0) / train.length);
+    const model = await tf.loadLayersModel(tf.io.fromMemory(decodeBundle(result.bundle).artifacts));
+    const layer = model.layers[0];
+    expect(layer.getClassName()).toBe("AimsFeatureStandardize");
+    expect(layer.trainableWeights).toHaveLength(0);
+    const [offset, scale] = layer.getWeights().map((w) => w.dataSync() as Float32Array);
+    expect(Math.max(...Array.from(offset, (v, k) => Math.abs(v - expectedOffset[k]) / (Math.abs(expectedOffset[k]) + 1e-6)))).toBeLessThan(1e-4);
+    // One scale per block, the tiny block's far larger.
+    expect(new Set(scale.subarray(0, 8)).size).toBe(1);
+    expect(new Set(scale.subarray(8)).size).toBe(1);
+    expect(scale[0] / scale[8]).toBeGreaterThan(1000);
+    model.dispose();
+    await expectSameOutputs(result.bundle, features.slice(0, 8));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("rejects feature blocks that do not add up to the feature length", async () => {
+    await expect(trainClassifierHead({ features: blobFeatures(2, 4, 6).features, labels: blobFeatures(2, 4, 6).labels }, { featureGroups: [2, 3] })).rejects.toThrow(/do not add up to 6/);
+  });
+
   it("rejects ragged features", async () => {
     await expect(trainClassifierHead({ features: [new Float32Array(4), new Float32Array(3)], labels: ["a", "b"] })).rejects.toThrow(/length 4/);
   });

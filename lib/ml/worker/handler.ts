@@ -274,7 +274,7 @@ export function createWorkerHandler(post: Post, deps: HandlerDeps = {}): (reques
           };
           const trained = await trainClassifierHead(
             { features, labels: job.labels, augment },
-            { ...common, onCheckpoint, modelType: job.modelType, backbone: ref, architecture: job.architecture },
+            { ...common, onCheckpoint, modelType: job.modelType, backbone: ref, architecture: job.architecture, featureGroups: b.featureGroups },
           );
           if (!custom) return trained;
           const embedded = embed(trained.bundle);

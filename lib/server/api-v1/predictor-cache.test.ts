@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { intentDataset } from "@/lib/ml/testing";
 import { trainTextClassifier } from "@/lib/ml/text/train-text";
 import type { Predictor } from "@/lib/ml/predictor";
-import { MOBILENET_V2_ID, MOBILENET_V2_MS_ID } from "@/lib/ml/backbones/mobilenet";
+import { MOBILENET_V2_ID, MOBILENET_V2_ML_ID, MOBILENET_V2_MS_ID } from "@/lib/ml/backbones/mobilenet";
 import { SPEECH_BACKBONE_ID } from "@/lib/ml/backbones/speech";
 import { NODE_BACKBONES } from "./backbones";
 import { clearPredictorCache, nodeBackbone, predictorCacheStats, withPredictor } from "./predictor-cache";
@@ -57,7 +57,7 @@ describe("predictor cache", () => {
   });
 
   it("names the backbones it can load by their registry ids", () => {
-    expect(NODE_BACKBONES).toEqual([MOBILENET_V2_ID, MOBILENET_V2_MS_ID, SPEECH_BACKBONE_ID]);
+    expect(NODE_BACKBONES).toEqual([MOBILENET_V2_ID, MOBILENET_V2_MS_ID, MOBILENET_V2_ML_ID, SPEECH_BACKBONE_ID]);
     expect(nodeBackbone("unknown-backbone")).toBeNull();
   });
 

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { Backbone } from "@/lib/ml/backbone";
-import { MOBILENET_V2_ID, MOBILENET_V2_MS_ID } from "@/lib/ml/backbones/mobilenet";
+import { MOBILENET_V2_ID, MOBILENET_V2_ML_ID, MOBILENET_V2_MS_ID } from "@/lib/ml/backbones/mobilenet";
 import { loadMobileNetV2FromDisk, loadSpeechBackboneFromDisk, ortDistDir } from "@/lib/ml/backbones/node";
 import { SPEECH_BACKBONE_ID } from "@/lib/ml/backbones/speech";
 import { readManifest } from "@/lib/ml/bundle";
@@ -76,9 +76,11 @@ export function nodeBackbone(id: string): Promise<Backbone<unknown>> | null {
       ? () => loadMobileNetV2FromDisk() as Promise<Backbone<unknown>>
       : id === MOBILENET_V2_MS_ID
         ? () => loadMobileNetV2FromDisk({ features: "multiscale" }) as Promise<Backbone<unknown>>
-        : id === SPEECH_BACKBONE_ID
-          ? () => loadSpeechBackboneFromDisk() as Promise<Backbone<unknown>>
-          : null;
+        : id === MOBILENET_V2_ML_ID
+          ? () => loadMobileNetV2FromDisk({ features: "midlevel" }) as Promise<Backbone<unknown>>
+          : id === SPEECH_BACKBONE_ID
+            ? () => loadSpeechBackboneFromDisk() as Promise<Backbone<unknown>>
+            : null;
   if (!load) return null;
   let b = state.backbones.get(id);
   if (!b) {

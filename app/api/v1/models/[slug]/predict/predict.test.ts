@@ -327,25 +327,30 @@ describe("POST /api/v1/models/{slug}/predict", () => {
     expect(Math.abs(r.json.confidence - expected.confidence)).toBeLessThan(1e-5);
   }, 120_000);
 
-  it("the multi-scale MobileNetV2 features (new image models) and voice models run in Node too", async () => {
-    const ms = blobFeatures(2, 12, 2880, 5, 2.5);
-    const msBundle = (
-      await trainClassifierHead(ms, {
-        seed: 1,
-        backbone: { id: "mobilenet-v2-ms-2880", package: "nsfwjs", version: "4.4.0" },
-        architecture: { hiddenUnits: 8 },
-        hyperparams: { epochs: 2, batchSize: 16, learningRate: 0.003, patience: 0 },
-      })
-    ).bundle;
-    const imgKey = await newKey(alice, await projectWithModel(alice, "image-recognition", "mobilenet-transfer", msBundle));
+  it("the multi-scale and mid-level MobileNetV2 features (tagging and new image models) and voice models run in Node too", async () => {
     const png = encodePng({ width: 30, height: 30, channels: 3, data: Uint8Array.from({ length: 30 * 30 * 3 }, (_, i) => (i * 29) % 256) });
-    const r = await predict(imgKey.slug, imgKey.secret, { input: Buffer.from(png).toString("base64") });
-    expect(r.status, JSON.stringify(r.json)).toBe(200);
-    const msDirect = (await loadPredictor(msBundle, { backbone: await nodeBackbone("mobilenet-v2-ms-2880")! })) as ClassifierPredictor;
-    const [msExpected] = await msDirect.predict([decodePng(png)]);
-    msDirect.dispose();
-    expect(r.json.label).toBe(msExpected.label);
-    expect(Math.abs(r.json.confidence - msExpected.confidence)).toBeLessThan(1e-5);
+    for (const [id, dim, featureGroups] of [
+      ["mobilenet-v2-ms-2880", 2880, undefined],
+      ["mobilenet-v2-ml-3520", 3520, [576, 864, 800, 1280]],
+    ] as const) {
+      const bundle = (
+        await trainClassifierHead(blobFeatures(2, 12, dim, 5, 2.5), {
+          seed: 1,
+          backbone: { id, package: "nsfwjs", version: "4.4.0" },
+          architecture: { hiddenUnits: 8 },
+          featureGroups,
+          hyperparams: { epochs: 2, batchSize: 16, learningRate: 0.003, patience: 0 },
+        })
+      ).bundle;
+      const imgKey = await newKey(alice, await projectWithModel(alice, "image-recognition", "mobilenet-transfer", bundle));
+      const r = await predict(imgKey.slug, imgKey.secret, { input: Buffer.from(png).toString("base64") });
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+      const direct = (await loadPredictor(bundle, { backbone: await nodeBackbone(id)! })) as ClassifierPredictor;
+      const [expected] = await direct.predict([decodePng(png)]);
+      direct.dispose();
+      expect(r.json.label).toBe(expected.label);
+      expect(Math.abs(r.json.confidence - expected.confidence)).toBeLessThan(1e-5);
+    }
 
     // Voice: a WAV clip in base64, through the speech backbone and the head.
     const speech = await nodeBackbone("speech-embedding-192")!;
