@@ -105,6 +105,21 @@ async function heldOutAccuracy(bundle: Uint8Array): Promise<number> {
   }
 }
 
+/** augmentFromCache as the head's augment callback, remembering how long it took and how many it embedded. */
+function trackedAugment(seed: number) {
+  const t = {
+    ms: 0,
+    embedded: 0,
+    augment: async (trainSamples: readonly number[], views: number) => {
+      const r = await augmentFromCache(trainSamples, views, seed);
+      t.ms = r.ms;
+      t.embedded = r.embedded;
+      return r;
+    },
+  };
+  return t;
+}
+
 function headOptions(epochs: number, seed: number, augmentViews = 0) {
   // Fixed number of epochs: no early stopping, no inner validation split (the 20% held-out part is
   // the evaluation set); the rest of the "balanced" image-head preset as the app uses it, and the
@@ -201,18 +216,11 @@ const api = {
     const features = state.trainFeatures;
     const backbone = state.backbone;
     if (!features || !backbone) throw new Error("run cached() first");
-    let augmentMs = 0;
-    let copies = 0;
-    const augment = async (trainSamples: readonly number[], n: number) => {
-      const r = await augmentFromCache(trainSamples, n, seed);
-      augmentMs = r.ms;
-      copies = r.embedded;
-      return r;
-    };
+    const aug = trackedAugment(seed);
     const started = performance.now();
-    const trained = await trainClassifierHead({ features, labels: state.train.map((i) => state.labels[i]), augment }, headOptions(epochs, seed, views));
-    const headMs = performance.now() - started - augmentMs;
-    return { views, augmentMs, copies, headMs, epochsRun: trained.history.length, accuracy: await heldOutAccuracy(trained.bundle) };
+    const trained = await trainClassifierHead({ features, labels: state.train.map((i) => state.labels[i]), augment: aug.augment }, headOptions(epochs, seed, views));
+    const headMs = performance.now() - started - aug.ms;
+    return { views, augmentMs: aug.ms, copies: aug.embedded, headMs, epochsRun: trained.history.length, accuracy: await heldOutAccuracy(trained.bundle) };
   },
 
   /**
@@ -223,21 +231,14 @@ const api = {
   async preset(preset: "fast" | "balanced" | "best", seed: number): Promise<{ preset: string; headMs: number; augmentMs: number; embedded: number; epochsRun: number; augmentViews: number; accuracy: number }> {
     const features = state.trainFeatures;
     if (!features) throw new Error("run cached() first");
-    let augmentMs = 0;
-    let embedded = 0;
-    const augment = async (trainSamples: readonly number[], n: number) => {
-      const r = await augmentFromCache(trainSamples, n, seed);
-      augmentMs = r.ms;
-      embedded = r.embedded;
-      return r;
-    };
+    const aug = trackedAugment(seed);
     const started = performance.now();
-    const trained = await trainClassifierHead({ features, labels: state.train.map((i) => state.labels[i]), augment }, { preset, seed, featureGroups: state.backbone?.featureGroups });
+    const trained = await trainClassifierHead({ features, labels: state.train.map((i) => state.labels[i]), augment: aug.augment }, { preset, seed, featureGroups: state.backbone?.featureGroups });
     return {
       preset,
-      headMs: performance.now() - started - augmentMs,
-      augmentMs,
-      embedded,
+      headMs: performance.now() - started - aug.ms,
+      augmentMs: aug.ms,
+      embedded: aug.embedded,
       epochsRun: trained.history.length,
       augmentViews: trained.manifest.training?.hyperparams.augmentViews ?? 0,
       accuracy: await heldOutAccuracy(trained.bundle),

@@ -1,15 +1,7 @@
 /** Browser calls for the project's uploaded backbone ("custom-backbone" projects). */
-import type { CustomBackboneFormat, CustomBackboneSpec } from "@/lib/ml/backbones/custom-package";
 
-/** GET /api/projects/:id/backbone (lib/server/custom-backbones.ts: CustomBackboneInfo). */
-export interface CustomBackboneInfo {
-  format: CustomBackboneFormat;
-  contentHash: string;
-  byteLength: number;
-  files: { name: string; bytes: number }[];
-  spec: CustomBackboneSpec | null;
-  testMs: number | null;
-}
+/** GET /api/projects/:id/backbone (type-only import: nothing of the server module is bundled). */
+export type { CustomBackboneInfo } from "@/lib/server/custom-backbones";
 
 /** Downloads the project's checked backbone package (immutable under its hash). */
 export async function fetchBackbonePackage(projectId: string, contentHash: string): Promise<Uint8Array> {

@@ -24,15 +24,8 @@ import type { TabularPreprocessing } from "./tabular/preprocess";
 import type { EvaluationReport } from "./metrics";
 import type { TokenFeatureConfig } from "./entities/tokens";
 import { PRESET_IDS, type TrainingHyperparams } from "./presets";
-import {
-  CUSTOM_BACKBONE_FORMATS,
-  MAX_FEATURE_DIM,
-  MAX_INPUT_SIDE,
-  MIN_INPUT_SIDE,
-  PIXEL_NORMALIZATION_IDS,
-  type CustomBackboneSpec,
-  type PixelNormalization,
-} from "./backbones/custom-package";
+// How a user-supplied backbone ran during training (recorded as backbone.custom).
+import { customBackboneSpecSchema, type CustomBackboneSpec } from "./backbones/custom-package";
 
 export const BUNDLE_FORMAT_VERSION = 1;
 /** classification/regression: predict(); the others have their own method (see predictor.ts). */
@@ -133,18 +126,6 @@ const preprocessingSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
-/** How a user-supplied backbone ran during training (backbones/custom-package.ts: CustomBackboneSpec). */
-const customBackboneSpecSchema = z.object({
-  format: z.enum(CUSTOM_BACKBONE_FORMATS),
-  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
-  byteLength: z.number().int().min(1),
-  inputHeight: z.number().int().min(MIN_INPUT_SIDE).max(MAX_INPUT_SIDE),
-  inputWidth: z.number().int().min(MIN_INPUT_SIDE).max(MAX_INPUT_SIDE),
-  normalization: z.enum(PIXEL_NORMALIZATION_IDS as [PixelNormalization, ...PixelNormalization[]]),
-  layout: z.enum(["nhwc", "nchw"]),
-  pooling: z.enum(["none", "global-average"]),
-  featureDim: z.number().int().min(1).max(MAX_FEATURE_DIM),
-});
 
 const classificationReportSchema = z.object({
   kind: z.literal("classification"),

@@ -13,6 +13,8 @@
  *   then         dataLength bytes: the tfjs weights (shards joined in manifest order) or the .onnx file
  * Its SHA-256 (= its blob id) is the backbone's content hash.
  */
+import { z } from "zod";
+
 export const CUSTOM_BACKBONE_FORMATS = ["tfjs-layers", "tfjs-graph", "onnx"] as const;
 export type CustomBackboneFormat = (typeof CUSTOM_BACKBONE_FORMATS)[number];
 
@@ -69,6 +71,19 @@ export interface CustomBackboneSpec extends CustomBackboneSettings {
   pooling: "none" | "global-average";
   featureDim: number;
 }
+
+/** CustomBackboneSpec as checked in bundle manifests and in PATCH /api/projects/:id/backbone. */
+export const customBackboneSpecSchema = z.object({
+  format: z.enum(CUSTOM_BACKBONE_FORMATS),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  byteLength: z.number().int().min(1),
+  inputHeight: z.number().int().min(MIN_INPUT_SIDE).max(MAX_INPUT_SIDE),
+  inputWidth: z.number().int().min(MIN_INPUT_SIDE).max(MAX_INPUT_SIDE),
+  normalization: z.enum(PIXEL_NORMALIZATION_IDS as [PixelNormalization, ...PixelNormalization[]]),
+  layout: z.enum(["nhwc", "nchw"]),
+  pooling: z.enum(["none", "global-average"]),
+  featureDim: z.number().int().min(1).max(MAX_FEATURE_DIM),
+});
 
 /** Backbone id: content hash + input size + normalisation, so features of different settings never mix. */
 export function customBackboneId(s: Pick<CustomBackboneSpec, "contentHash" | "inputHeight" | "inputWidth" | "normalization">): string {
