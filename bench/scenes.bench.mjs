@@ -143,13 +143,27 @@ async function runOne({ server, combo, backend, log }) {
 /* Tables                                                                                       */
 
 const mib = (m, type) => m?.[type]?.hwmMiB ?? null;
+/** Train tab status texts, short, for cells of runs stopped by the budget. */
+const PHASE = {
+  "Preparing your data…": "still preparing the data",
+  "Loading the pretrained model…": "still loading the backbone",
+  "Reading your pictures with the pretrained model (once per picture)…": "still computing picture features",
+  "Listening to your clips with the pretrained speech model (once per clip)…": "still computing clip features",
+  "Training…": "training",
+};
 const comboLabel = (r) => `${r.scene} (${r.modelType}${r.isDefault ? "" : ", not the default"})`;
 
 function cell(r) {
   if (!r) return "not run";
   if (r.status === "ok") return s1(r.clickToSavedMs);
   if (r.status === "fallback") return `${s1(r.clickToSavedMs)} on ${r.backendUsed}`;
-  if (r.status === "over-budget") return `over budget (> ${CONFIG.budgetS} s)`;
+  if (r.status === "over-budget") {
+    // How far it got: the last epoch shown, else the phase it was still in.
+    const epoch = /last progress: Epoch (\d+ of \d+)/.exec(r.reason ?? "")?.[1];
+    const phase = /status then: "([^"]+)"/.exec(r.reason ?? "")?.[1];
+    const where = epoch ? `at epoch ${epoch}` : phase ? PHASE[phase] ?? phase : null;
+    return `over budget (> ${CONFIG.budgetS} s${where ? `, ${where}` : ""})`;
+  }
   if (r.status === "not-supported") return `not supported (→ ${r.backendUsed ?? "?"})`;
   return "error";
 }
@@ -175,6 +189,7 @@ function tables(rows, { chromium, skipped, serverStartMs, wallMs }) {
     r.epochsRun !== undefined && r.epochsRun !== null ? `${r.epochsRun} of ${r.epochsPlanned} (${r.stoppedReason})` : null,
     mib(r.memory, "renderer"),
     mib(r.memory, "gpu-process"),
+    r.loadAvg1 ? r.loadAvg1.map((x) => x.toFixed(1)).join(" → ") : null,
   ]);
   const notOk = rows.filter((r) => r.status !== "ok");
   const cpus = os.cpus();
@@ -209,11 +224,13 @@ function tables(rows, { chromium, skipped, serverStartMs, wallMs }) {
         "epochs run",
         "peak renderer RSS (MiB)",
         "peak GPU-process RSS (MiB)",
+        "1-min load average before → after",
       ],
       rows: detail,
       notes: [
         `"trainingMs of the version": trainingMs stored with the saved version (the worker's own training + evaluation time, without data loading, backend start-up and upload).`,
         `Headline metric: the first number the Evaluate tab's version list shows (accuracy, top-1, F1, micro-F1, hit@10, MAE, RMSE in that order; R² added where the version has it), measured by the trainer on its own validation split of the small sample dataset: a sanity check that a usable model came out, not a quality benchmark.`,
+        `Load average: the machine's 1-minute load average when the run started and ended (2 cores; above 2 means other work was waiting for the cores too, so times are inflated).`,
         `Peak memory: the largest VmHWM (kernel peak resident set) among the browser's processes of each type, read from /proc every 250 ms during the run. The page and its training worker live in the renderer; WebGL/WebGPU buffers and SwiftShader's work in the GPU process.`,
       ],
     },

@@ -63,8 +63,10 @@ export async function trainInApp({ server, projectId, backend, preset = "balance
           break;
         }
       }
+      // Short timeouts: the ETA line disappears when training ends, and a read that waited for it
+      // (Playwright's default: 30 s) would add those seconds to the measured time.
       const eta = page.getByTestId("train-eta");
-      if (await eta.isVisible().catch(() => false)) lastEta = (await eta.innerText().catch(() => lastEta)) || lastEta;
+      if (await eta.isVisible().catch(() => false)) lastEta = (await eta.innerText({ timeout: 1000 }).catch(() => lastEta)) || lastEta;
       if (performance.now() > deadline) {
         out.status = "over-budget";
         out.reason = `no saved version within the ${budgetS} s budget (last progress: ${lastEta || "none"}); not counted`;
@@ -72,7 +74,7 @@ export async function trainInApp({ server, projectId, backend, preset = "balance
       }
       if (performance.now() - lastLog > 30_000) {
         lastLog = performance.now();
-        log(`  ${label}: ${s1(lastLog - started)} s, ${lastEta || (await page.getByTestId("train-status").innerText().catch(() => "?"))}`);
+        log(`  ${label}: ${s1(lastLog - started)} s, ${lastEta || (await page.getByTestId("train-status").innerText({ timeout: 1000 }).catch(() => "?"))}`);
       }
       await sleep(250);
     }
