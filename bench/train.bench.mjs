@@ -3,7 +3,7 @@
 //  1. banking77 through the real app: the built app (bench/server.mjs, its own build folder
 //     .next-bench), train.csv uploaded and imported through the routes, the project's Train tab
 //     opened in Chromium with the backend forced in the Advanced settings, "Start training" clicked
-//     and the saved version awaited. The saved bundle is then downloaded and test.csv predicted in
+//     and the saved version awaited (bench/support/train-in-app.mjs, shared with scenes.bench.mjs). The saved bundle is then downloaded and test.csv predicted in
 //     Node (lib/ml/predictor.ts on the tfjs cpu backend, bench/support/eval-text.ts through tsx).
 //  2. sign-digits on a bare harness page (bench/browser/image-bench.ts bundled with esbuild) that
 //     runs the app's MobileNetV2 feature extractor and head trainer: a seeded stratified 80/20
@@ -33,6 +33,7 @@ import path from "node:path";
 import { startServer } from "./server.mjs";
 import { launch, memorySampler } from "./support/chromium.mjs";
 import { bundleBrowserEntry, listImages, startHarness } from "./support/harness.mjs";
+import { latestVersion, trainInApp } from "./support/train-in-app.mjs";
 
 const env = process.env;
 const num = (name, fallback) => (env[name] !== undefined && env[name] !== "" && Number.isFinite(Number(env[name])) ? Number(env[name]) : fallback);
@@ -76,73 +77,14 @@ async function trainTextInApp({ server, backend, trainBytes, testCsv, root, log 
   if (imp.status !== 201) throw new Error(`import failed: ${imp.text}`);
   row.rows = imp.json.added;
 
-  const { browser, marker } = await launch(backend);
-  const mem = memorySampler(marker);
-  try {
-    row.chromium = browser.version();
-    const context = await browser.newContext({ baseURL: server.base });
-    const [name, ...rest] = server.cookie().split("=");
-    await context.addCookies([{ name, value: rest.join("="), url: server.base }]);
-    const page = await context.newPage();
-    const pageErrors = [];
-    page.on("pageerror", (e) => pageErrors.push(e.message));
-    await page.goto(`/projects/${id}/train`);
-    await page.waitForSelector('[data-testid="start-training"]:not([disabled])', { timeout: 60_000 });
-    if (CONFIG.textPreset !== "balanced") await page.locator(`input[name="preset"][value="${CONFIG.textPreset}"]`).check({ force: true });
-    await page.locator('[data-testid="advanced"] summary').click();
-    await page.getByTestId("backend-select").selectOption(backend);
-    const started = performance.now();
-    await page.getByTestId("start-training").click();
-    let lastEta = "";
-    let lastLog = started;
-    const deadline = started + CONFIG.textBudgetS * 1000;
-    // When each status text ("Preparing your data…", "Training…", "Saving the model…") was first seen.
-    const statusSeen = {};
-    for (;;) {
-      const status = await page.getByTestId("train-status").innerText({ timeout: 1000 }).catch(() => null);
-      if (status && statusSeen[status] === undefined) statusSeen[status] = performance.now() - started;
-      if (await page.getByTestId("train-done").isVisible()) break;
-      if (await page.getByTestId("train-error").isVisible()) {
-        row.status = "error";
-        row.reason = `the Train tab showed an error: ${(await page.getByTestId("train-error").innerText()).replace(/\s+/g, " ").trim()}`;
-        break;
-      }
-      const eta = page.getByTestId("train-eta");
-      if (await eta.isVisible().catch(() => false)) lastEta = (await eta.innerText().catch(() => lastEta)) || lastEta;
-      if (performance.now() > deadline) {
-        row.status = "over-budget";
-        row.reason = `no saved version within the ${CONFIG.textBudgetS} s budget (last progress: ${lastEta || "none"}); not counted`;
-        break;
-      }
-      if (performance.now() - lastLog > 30_000) {
-        lastLog = performance.now();
-        log(`  banking77/${backend}: ${s1(lastLog - started)} s, ${lastEta || (await page.getByTestId("train-status").innerText().catch(() => "?"))}`);
-      }
-      await sleep(250);
-    }
-    row.clickToSavedMs = row.status === "ok" ? performance.now() - started : null;
-    row.statusSeenMs = statusSeen;
-    const badge = page.getByTestId("backend-badge");
-    row.backendUsed = (await badge.count()) ? await badge.getAttribute("data-backend") : null;
-    row.wasmThreads = (await badge.count()) ? await badge.getAttribute("data-wasm-threads") : null;
-    const fallback = page.getByTestId("fallback-reason");
-    row.fallbackReason = (await fallback.count()) ? (await fallback.innerText()).trim() : null;
-    if (pageErrors.length) row.pageErrors = pageErrors.slice(0, 5);
-    if (row.status === "ok") row.doneText = (await page.getByTestId("train-done").innerText()).replace(/\s+/g, " ").trim();
-  } finally {
-    row.memory = mem.stop();
-    await browser.close();
-  }
+  Object.assign(row, await trainInApp({ server, projectId: id, backend, preset: CONFIG.textPreset, budgetS: CONFIG.textBudgetS, label: `banking77/${backend}`, log }));
   if (row.status !== "ok") return row;
 
-  const versions = (await client("GET", `/api/projects/${id}/models`)).json.versions;
-  const v = versions[0];
+  const { summary: v, training } = await latestVersion(client, id);
   row.version = v.number;
   row.versionBackend = v.backend;
   row.trainingMs = v.trainingMs;
   row.validationAccuracy = v.headline.accuracy ?? null;
-  const detail = (await client("GET", `/api/projects/${id}/models/${v.id}`)).json.version;
-  const training = detail.manifest.training ?? {};
   row.epochsRun = training.history?.length ?? null;
   row.epochsPlanned = training.hyperparams?.epochs ?? null;
   row.bestEpoch = training.bestEpoch ?? null;

@@ -73,6 +73,17 @@ describe("backend selection", () => {
     expect(failed).toMatchObject({ backend: "webgpu", fallbackReason: "forced-backend-failed" });
   });
 
+  it("says wasm cannot train convolutions when wasm is forced for such a model, not that it failed to start", async () => {
+    const all: TfBackendName[] = ["webgpu", "webgl", "wasm", "cpu"];
+    const env = fakeBrowser(all, "software", false, "software");
+    const choice = await selectBackend({ forced: "wasm", needsConvGradients: true }, env.env);
+    expect(choice).toMatchObject({ backend: "webgpu", fallbackReason: "wasm-conv-backprop-unsupported" });
+    expect(env.loaded.some((l) => l.startsWith("wasm:"))).toBe(false);
+    // Any other forced failure keeps the general reason.
+    const noWasm = await selectBackend({ forced: "wasm" }, fakeBrowser(["webgl", "cpu"], "no-api").env);
+    expect(noWasm).toMatchObject({ backend: "webgl", fallbackReason: "forced-backend-failed" });
+  });
+
   it("serves wasm from /vendor/tfjs-wasm/ and uses threads only when crossOriginIsolated", async () => {
     const plain = fakeBrowser(["wasm"], "no-api");
     await selectBackend({}, plain.env);

@@ -263,9 +263,11 @@ export async function selectBackend(options: SelectBackendOptions = {}, env: Bac
   // that of the best backend that was not used.
   attempts.sort((a, b) => BACKEND_ORDER.indexOf(a.backend) - BACKEND_ORDER.indexOf(b.backend));
   const firstFailure = attempts.find((a) => !a.ok)?.reason ?? null;
+  // A forced backend refused for this model (wasm and convolutions) says why, not "could not start".
+  const forcedRefusal = forcedFailed ? attempts.find((a) => a.backend === options.forced)?.reason : undefined;
   return {
     backend: chosen,
-    fallbackReason: forcedFailed ? "forced-backend-failed" : options.forced ? null : firstFailure,
+    fallbackReason: forcedFailed ? (forcedRefusal === "wasm-conv-backprop-unsupported" ? forcedRefusal : "forced-backend-failed") : options.forced ? null : firstFailure,
     attempts,
     ...(chosen === "wasm" ? { wasm: await env.wasmFeatures() } : {}),
   };

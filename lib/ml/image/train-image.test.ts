@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { trainClassifierHead } from "./train-head";
 import { trainSmallCnn } from "./train-small-cnn";
@@ -146,6 +146,17 @@ describe("small CNN from scratch", () => {
     predictor.dispose();
     await expectSameOutputs(result.bundle, test.images.slice(0, 6));
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("reads pixels back asynchronously (webgpu's dataSync goes through a canvas and broke the device)", async () => {
+    const data = stripeImages(6, 8, 5);
+    const sync = vi.spyOn(tf.Tensor.prototype, "dataSync");
+    try {
+      await trainSmallCnn(data, { seed: 1, imageSize: 8, architecture: { filters: [4], dropout: 0 }, hyperparams: { epochs: 1, batchSize: 6, patience: 0 } });
+      expect(sync).not.toHaveBeenCalled();
+    } finally {
+      sync.mockRestore();
+    }
   });
 
   it("preprocesses RGBA, grey and resized images consistently", () => {

@@ -54,12 +54,17 @@ export async function trainSmallCnn(data: ImageTrainingData, options: TrainSmall
   const { targets, split } = joinTrainingCopies(baseTargets, baseSplit, aug.source);
 
   // Every image once → one Float32Array [n, size, size, channels]; tensors are freed at once.
+  // Read back asynchronously: webgpu's dataSync() goes through a canvas and broke the device
+  // ("mapAsync ... no valid external Instance") in Chromium's WebGPU (bench/results/scenes.md).
   const per = size * size * prep.channels;
   const pixels = new Float32Array(images.length * per);
   for (let i = 0; i < images.length; i++) {
     const t = imageToTensor(images[i], prep);
-    pixels.set(t.dataSync(), i * per);
-    t.dispose();
+    try {
+      pixels.set(await t.data(), i * per);
+    } finally {
+      t.dispose();
+    }
   }
 
   const layers: tf.layers.Layer[] = [];
