@@ -121,20 +121,10 @@ async function runOne({ server, combo, backend, log }) {
   if (row.reason) row.reason = row.reason.replace(/\s*Dismiss$/, "");
   if (row.status !== "ok") return row;
 
-  const { summary: v, training } = await latestVersion(client, id);
-  row.version = v.number;
-  row.versionBackend = v.backend;
-  row.trainingMs = v.trainingMs;
+  const { summary: v, fields } = await latestVersion(client, id);
+  Object.assign(row, fields);
   row.headline = v.headline;
   row.headlineShown = headline(v.headline);
-  row.epochsRun = training.history?.length ?? null;
-  row.epochsPlanned = training.hyperparams?.epochs ?? null;
-  row.bestEpoch = training.bestEpoch ?? null;
-  row.stoppedReason = training.stoppedReason ?? null;
-  row.trainSamples = training.trainSamples ?? null;
-  row.validationSamples = training.validationSamples ?? null;
-  row.preset = training.preset ?? null;
-  row.hyperparams = training.hyperparams ?? null;
   if (CONFIG.timeFallbacks && row.backendUsed !== backend) row.status = "fallback";
   return row;
 }

@@ -80,19 +80,9 @@ async function trainTextInApp({ server, backend, trainBytes, testCsv, root, log 
   Object.assign(row, await trainInApp({ server, projectId: id, backend, preset: CONFIG.textPreset, budgetS: CONFIG.textBudgetS, label: `banking77/${backend}`, log }));
   if (row.status !== "ok") return row;
 
-  const { summary: v, training } = await latestVersion(client, id);
-  row.version = v.number;
-  row.versionBackend = v.backend;
-  row.trainingMs = v.trainingMs;
+  const { summary: v, training, fields } = await latestVersion(client, id);
+  Object.assign(row, fields);
   row.validationAccuracy = v.headline.accuracy ?? null;
-  row.epochsRun = training.history?.length ?? null;
-  row.epochsPlanned = training.hyperparams?.epochs ?? null;
-  row.bestEpoch = training.bestEpoch ?? null;
-  row.stoppedReason = training.stoppedReason ?? null;
-  row.trainSamples = training.trainSamples ?? null;
-  row.validationSamples = training.validationSamples ?? null;
-  row.preset = training.preset ?? null;
-  row.hyperparams = training.hyperparams ?? null;
   row.architecture = training.architecture ?? null;
 
   // The saved bundle, downloaded with the session cookie, predicted in Node (tfjs cpu).

@@ -101,5 +101,20 @@ export async function latestVersion(client, projectId) {
   const summary = versions[0];
   if (!summary) throw new Error(`project ${projectId} has no saved version`);
   const detail = (await client("GET", `/api/projects/${projectId}/models/${summary.id}`)).json.version;
-  return { summary, training: detail.manifest.training ?? {} };
+  const training = detail.manifest.training ?? {};
+  // What both benches record per saved version.
+  const fields = {
+    version: summary.number,
+    versionBackend: summary.backend,
+    trainingMs: summary.trainingMs,
+    epochsRun: training.history?.length ?? null,
+    epochsPlanned: training.hyperparams?.epochs ?? null,
+    bestEpoch: training.bestEpoch ?? null,
+    stoppedReason: training.stoppedReason ?? null,
+    trainSamples: training.trainSamples ?? null,
+    validationSamples: training.validationSamples ?? null,
+    preset: training.preset ?? null,
+    hyperparams: training.hyperparams ?? null,
+  };
+  return { summary, training, fields };
 }

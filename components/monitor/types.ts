@@ -1,38 +1,11 @@
-/** The Monitor route's answer, as the browser reads it (see MonitorData in lib/server/monitoring.ts). */
-export type ChannelId = "playground" | "share" | "embed" | "api";
+/**
+ * The Monitor route's answer, as the browser reads it: the server's own types (type-only imports,
+ * so nothing of lib/server is bundled into the page).
+ */
+import type { MonitorData } from "@/lib/server/monitoring";
+import type { Channel } from "@/lib/schemas/monitoring";
 
-export interface LowConfidenceEntry {
-  eventId: string;
-  input: string;
-  label: string | null;
-  confidence: number;
-  channel: string;
-  createdAt: string;
-}
-
-export interface WrongEntry {
-  feedbackId: string;
-  input: string;
-  predictedLabel: string | null;
-  correctLabel: string;
-  createdAt: string;
-}
-
-export interface MonitorView {
-  versions: { id: string; number: number; active: boolean }[];
-  version: string | null;
-  days: number;
-  threshold: number;
-  total: number;
-  truncated: boolean;
-  perDay: ({ day: string } & Record<ChannelId, number>)[];
-  latency: { p50: number; p95: number; p99: number } | null;
-  confidence: number[];
-  fallbackRate: number | null;
-  feedback: { total: number; correct: number; accuracy: number | null };
-  lowConfidence: LowConfidenceEntry[];
-  wrong: WrongEntry[];
-  labels: string[];
-  canAdd: boolean;
-  cannotAddReason: "deviceOnly" | "notText" | null;
-}
+export type ChannelId = Channel;
+export type MonitorView = MonitorData;
+export type LowConfidenceEntry = MonitorData["lowConfidence"][number];
+export type WrongEntry = MonitorData["wrong"][number];

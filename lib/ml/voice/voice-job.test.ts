@@ -8,8 +8,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TrainerClient, type WorkerLike } from "../worker/client";
-import { createWorkerHandler } from "../worker/handler";
+import { TrainerClient } from "../worker/client";
+import { inProcessWorker } from "../worker/testing";
 import { registerNodeBackbones } from "../backbones/node";
 import { SPEECH_BACKBONE_ID } from "../backbones/speech";
 import { listClassFolders } from "../backbones/testing";
@@ -20,29 +20,6 @@ import { loadVoicePredictorFromDisk, type VoicePredictor } from "./node";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const SAMPLES = path.join(ROOT, "public", "samples", "voice-commands");
-
-function inProcessWorker(): WorkerLike & { terminated: boolean } {
-  const worker = {
-    onmessage: null as ((e: MessageEvent) => void) | null,
-    onerror: null as ((e: ErrorEvent) => void) | null,
-    terminated: false,
-    postMessage(message: unknown) {
-      const copy = structuredClone(message);
-      setTimeout(() => void handle(copy as Parameters<typeof handle>[0]), 0);
-    },
-    terminate() {
-      this.terminated = true;
-    },
-  };
-  const handle = createWorkerHandler(
-    (message) => {
-      const copy = structuredClone(message);
-      setTimeout(() => !worker.terminated && worker.onmessage?.({ data: copy } as MessageEvent), 0);
-    },
-    { batchProgressIntervalMs: 0, saveCheckpoint: async () => undefined },
-  );
-  return worker;
-}
 
 const items = listClassFolders(SAMPLES, ".wav");
 const clipOf = (file: string): AudioClip => decodeWavClip(fs.readFileSync(file));
@@ -55,7 +32,7 @@ describe("voice commands through the worker job and the predictor", () => {
   beforeAll(async () => {
     await tf.setBackend("cpu");
     registerNodeBackbones(ROOT);
-    client = new TrainerClient({ worker: inProcessWorker() });
+    client = new TrainerClient({ worker: inProcessWorker({ saveCheckpoint: async () => undefined }) });
     await client.loadBackbone(SPEECH_BACKBONE_ID);
   });
   afterAll(() => {
