@@ -63,6 +63,8 @@ export default defineConfig({
       HOST: "127.0.0.1",
       DATA_DIR: process.env.E2E_DATA_DIR,
       DATABASE_URL: `file:${path.join(process.env.E2E_DATA_DIR, "e2e.db")}`,
+      // Lets tests find the server process (to read its memory, or kill -9 it).
+      STUDIO_PID_FILE: path.join(process.env.E2E_DATA_DIR, "server.pid"),
       NEXT_TELEMETRY_DISABLED: "1",
       // A small upload limit so the "file too large" path is tested without huge files.
       STUDIO_MAX_UPLOAD_BYTES: String(2 * 1024 * 1024),

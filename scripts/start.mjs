@@ -4,10 +4,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { prepareDb } from "./prepare-db.mjs";
 
-const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
@@ -65,8 +63,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!process.argv.includes("--no-build")) buildIfNeeded();
   const port = process.env.PORT || "3000";
   const host = process.env.HOST || "0.0.0.0";
-  const nextBin = require.resolve("next/dist/bin/next");
-  const child = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", host], { cwd: root, stdio: "inherit", env: process.env });
+  // scripts/server.mjs: Next behind a Node HTTP server that records each request's TCP peer.
+  const child = spawn(process.execPath, [path.join(root, "scripts", "server.mjs")], { cwd: root, stdio: "inherit", env: { ...process.env, PORT: port, HOST: host } });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }

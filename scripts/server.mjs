@@ -1,0 +1,61 @@
+// The HTTP server in front of Next.js (used by `npm start` and `npm run dev`). It exists for one
+// reason Next cannot give us: the TCP peer's address. Next fills X-Forwarded-For only when the
+// client did not send one, so a client could pick its own rate-limit identity. Here every request
+// gets `x-studio-peer` = the socket's remote address (any client-sent value is overwritten), and
+// lib/server/client-address.ts trusts X-Forwarded-For only from the proxies configured in
+// STUDIO_TRUSTED_PROXIES.
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+
+export const PEER_HEADER = "x-studio-peer";
+
+/**
+ * Starts Next (production build unless `dev`) behind a plain Node HTTP server. Resolves once it
+ * listens; the returned server closes Next's handler too.
+ */
+export async function serve({ port, host, dev = false }) {
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+  const next = require("next");
+  const app = next({ dev, dir: root, hostname: host === "0.0.0.0" ? "localhost" : host, port: Number(port) });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = http.createServer((req, res) => {
+    req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
+    handle(req, res).catch((err) => {
+      console.error("[server] request failed:", err);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  // Slow-loris bodies and idle sockets do not hold a connection forever.
+  server.requestTimeout = 300_000;
+  server.headersTimeout = 60_000;
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(Number(port), host, resolve);
+  });
+  return server;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dev = process.argv.includes("--dev");
+  const port = process.env.PORT || "3000";
+  const host = process.env.HOST || "0.0.0.0";
+  const server = await serve({ port, host, dev });
+  // Operators and tests can find the process (e.g. to read its memory) through this file.
+  if (process.env.STUDIO_PID_FILE) fs.writeFileSync(process.env.STUDIO_PID_FILE, String(process.pid));
+  console.log(`▲ AI Mass Studio ready on http://${host === "0.0.0.0" ? "localhost" : host}:${port}${dev ? " (dev)" : ""}`);
+  const stop = () => {
+    server.close(() => process.exit(0));
+    // Keep-alive sockets would hold close() open; give in-flight requests a moment, then leave.
+    setTimeout(() => process.exit(0), 5_000).unref();
+    server.closeIdleConnections?.();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
