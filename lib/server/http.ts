@@ -66,13 +66,16 @@ function checkSameOrigin(req: NextRequest) {
   const origin = req.headers.get("origin");
   if (!origin) return; // non-browser clients (curl, tests) send no Origin; cookies are SameSite=Lax anyway
   const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  let originHost: string;
+  let url: URL;
   try {
-    originHost = new URL(origin).host;
+    url = new URL(origin);
   } catch {
     throw new AppError("forbidden", "errors.crossSite");
   }
-  if (originHost !== host) throw new AppError("forbidden", "errors.crossSite");
+  // Scheme and host (with port) must both match: http://studio.example is another origin than
+  // https://studio.example, and a page there must not change anything here.
+  const scheme = isSecureRequest(req) ? "https:" : "http:";
+  if (url.protocol !== scheme || url.host !== host) throw new AppError("forbidden", "errors.crossSite");
 }
 
 async function readJson(req: NextRequest): Promise<unknown> {
