@@ -158,6 +158,14 @@ describe("parseJsonlSpans", () => {
     });
     expect(r.issues[1].params).toEqual({ start: 0, end: 50, length: 5, label: "X" });
   });
+
+  it("refuses a span label nested 500,000 levels deep by line (it used to overflow the stack)", () => {
+    const n = 500_000;
+    const text = ['{"text": "Hi Tom", "entities": [[3, 6, "PERSON"]]}', `{"text": "Hi Ann", "entities": [[3, 6, ${"[".repeat(n)}${"]".repeat(n)}]]}`].join("\n");
+    const r = parseJsonlSpans(text, { fileName: "deep.jsonl" });
+    expect(samples(r).map((s) => s.row)).toEqual([1]);
+    expect(r.issues.map((i) => [i.code, i.row])).toEqual([["jsonl-too-deep", 2]]);
+  });
 });
 
 describe("validateSpans", () => {

@@ -19,6 +19,7 @@ export const ISSUE_CODES = [
   "csv-unclosed-quote",
   "jsonl-invalid-json",
   "jsonl-not-object",
+  "jsonl-too-deep",
   "pasted-no-label",
   // column mapping
   "mapping-unknown-column",

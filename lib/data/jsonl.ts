@@ -1,6 +1,7 @@
 import { readTextInput, type TextTableOptions } from "./csv";
 import type { DataInput } from "./input";
 import { type DataIssue, type Result, error, fail, hasErrors, ok, warning, withFile } from "./issues";
+import { MAX_JSON_DEPTH, parseJsonWithin } from "./json-depth";
 import { resolveLimits } from "./limits";
 import type { Table } from "./table";
 
@@ -12,7 +13,9 @@ export interface JsonRecord {
 
 /**
  * Reads JSON Lines (one object per line; blank lines skipped) or, if the text starts with "[",
- * a JSON array of objects (row = position in the array, from 1).
+ * a JSON array of objects (row = position in the array, from 1). A line (or array element) nested
+ * deeper than MAX_JSON_DEPTH is refused before it is parsed, so nothing after this walks a
+ * structure deep enough to overflow the stack.
  */
 export function readJsonRecords(
   input: DataInput,
@@ -36,23 +39,22 @@ export function readJsonRecords(
     }
   };
   if (text.trimStart().startsWith("[")) {
-    let arr: unknown;
-    try {
-      arr = JSON.parse(text);
-    } catch {
-      return fail(withFile([error("jsonl-invalid-json", {}, { row: 1 })], options.fileName));
+    const parsed = parseJsonWithin(text, MAX_JSON_DEPTH + 1); // + 1: the array around the rows
+    if (!parsed.ok && parsed.reason === "too-deep") {
+      return fail(withFile([error("jsonl-too-deep", { limit: MAX_JSON_DEPTH }, { row: parsed.tooDeep.element })], options.fileName));
     }
+    if (!parsed.ok) return fail(withFile([error("jsonl-invalid-json", {}, { row: 1 })], options.fileName));
+    const arr = parsed.value;
     if (!Array.isArray(arr)) return fail(withFile([error("jsonl-not-object", {}, { row: 1 })], options.fileName));
     arr.forEach((v, i) => push(v, i + 1));
   } else {
     const lines = text.split(/\r\n|\n|\r/);
     lines.forEach((line, i) => {
       if (line.trim() === "") return;
-      try {
-        push(JSON.parse(line), i + 1);
-      } catch {
-        issues.push(error("jsonl-invalid-json", {}, { row: i + 1 }));
-      }
+      const parsed = parseJsonWithin(line, MAX_JSON_DEPTH);
+      if (parsed.ok) push(parsed.value, i + 1);
+      else if (parsed.reason === "too-deep") issues.push(error("jsonl-too-deep", { limit: MAX_JSON_DEPTH }, { row: i + 1 }));
+      else issues.push(error("jsonl-invalid-json", {}, { row: i + 1 }));
     });
   }
   withFile(issues, options.fileName);

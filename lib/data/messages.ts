@@ -59,6 +59,10 @@ export const MESSAGES: Readonly<Record<IssueCode, Localized>> = {
     en: "this line is not a JSON object — each line must look like {\"text\": \"…\", \"label\": \"…\"}.",
     "zh-CN": "这一行不是 JSON 对象——每行应形如 {\"text\": \"…\", \"label\": \"…\"}。",
   },
+  "jsonl-too-deep": {
+    en: "this line nests brackets more than {limit} levels deep, so it was not read — each line must be one plain JSON object such as {\"text\": \"…\", \"label\": \"…\"}.",
+    "zh-CN": "这一行的括号嵌套超过 {limit} 层，因此没有读取——每行应是一个简单的 JSON 对象，如 {\"text\": \"…\", \"label\": \"…\"}。",
+  },
   "pasted-no-label": {
     en: "no label found — write each line as “label: text”, or paste two columns separated by a tab.",
     "zh-CN": "没有找到标签——请按“标签：文本”的格式书写每一行，或粘贴用制表符分隔的两列。",
