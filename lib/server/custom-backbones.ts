@@ -5,6 +5,7 @@ import { formatBytes } from "@/lib/data/messages";
 import type { Locale } from "@/lib/i18n/config";
 import type { SaveCustomBackboneSpecInput } from "@/lib/schemas/custom-backbone";
 import { readBlob, removeUnreferencedFile, writeBlobFile } from "./blob-store";
+import { readBodyBytes } from "./body";
 import { db } from "./db";
 import { AppError, notFound } from "./errors";
 
@@ -57,31 +58,6 @@ function messageKey(code: string): string {
   return `backbone.errors.${code.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())}`;
 }
 
-/** Reads a request body into memory, refusing it as soon as it passes `limit` bytes. */
-async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number, locale: Locale): Promise<Uint8Array> {
-  if (!body) throw new AppError("bad_request", "backbone.errors.noFiles");
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw new AppError("payload_too_large", "backbone.errors.tooLarge", { params: { limit: formatBytes(MAX_BACKBONE_BYTES, locale) } });
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.byteLength;
-  }
-  return out;
-}
-
 /**
  * Stores an uploaded backbone for a "custom-backbone" project: a multipart body with the files of
  * a tfjs model folder (model.json + shards), one .zip of it, or one .onnx file. The files are
@@ -99,11 +75,13 @@ export async function uploadCustomBackbone(
   if (project.modelType !== CUSTOM_BACKBONE_MODEL_TYPE) throw new AppError("validation", "backbone.errors.notCustomProject");
   const type = request.contentType ?? "";
   if (!/^multipart\/form-data;/i.test(type)) throw new AppError("unsupported_media_type", "backbone.errors.expectedFiles");
-  const limit = MAX_BACKBONE_BYTES + MULTIPART_SLACK;
-  if (Number(request.contentLength ?? "0") > limit) {
-    throw new AppError("payload_too_large", "backbone.errors.tooLarge", { params: { limit: formatBytes(MAX_BACKBONE_BYTES, locale) } });
-  }
-  const raw = await readCapped(request.body, limit, locale);
+  if (!request.body) throw new AppError("bad_request", "backbone.errors.noFiles");
+  // Read with its limit before multipart parsing: formData() of an unbounded body would hold all of it.
+  const raw = await readBodyBytes(request.body, {
+    limitBytes: MAX_BACKBONE_BYTES + MULTIPART_SLACK,
+    contentLength: request.contentLength,
+    tooLarge: () => new AppError("payload_too_large", "backbone.errors.tooLarge", { params: { limit: formatBytes(MAX_BACKBONE_BYTES, locale) } }),
+  });
   let form: FormData;
   try {
     form = await new Response(raw as BodyInit, { headers: { "content-type": type } }).formData();

@@ -3,7 +3,10 @@ import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
 import { LOCALE_COOKIE, isLocale, localeFromAcceptLanguage, type Locale } from "@/lib/i18n/config";
 import { translate } from "@/lib/i18n/translate";
+import { formatBytes } from "@/lib/data/messages";
+import { MAX_JSON_DEPTH, parseJsonWithin } from "@/lib/data/json-depth";
 import { SESSION_COOKIE, userFromSessionToken, type SessionUser } from "./auth";
+import { readBodyText } from "./body";
 import { AppError } from "./errors";
 
 export const MAX_JSON_BYTES = 64 * 1024;
@@ -42,9 +45,12 @@ export function isSecureRequest(req: NextRequest): boolean {
 
 export function errorResponse(err: AppError, locale: Locale): NextResponse {
   const fields = Object.fromEntries(Object.entries(err.fields).map(([k, key]) => [k, translate(locale, key, err.params)]));
+  // A refused body may still be arriving: closing the connection stops it (Node would otherwise
+  // leave the rest unread on a kept-alive socket, or read and discard all of it).
+  const headers = err.status === 413 ? { ...err.headers, connection: "close" } : err.headers;
   return NextResponse.json(
     { error: { code: err.code, message: translate(locale, err.messageKey, err.params), fields } },
-    { status: err.status, headers: err.headers },
+    { status: err.status, headers },
   );
 }
 
@@ -78,22 +84,23 @@ function checkSameOrigin(req: NextRequest) {
   if (url.protocol !== scheme || url.host !== host) throw new AppError("forbidden", "errors.crossSite");
 }
 
-async function readJson(req: NextRequest): Promise<unknown> {
+/** The JSON body: at most MAX_JSON_BYTES, read as it arrives (body.ts), and at most MAX_JSON_DEPTH deep. */
+async function readJson(req: NextRequest, locale: Locale): Promise<unknown> {
   if (req.method === "GET" || req.method === "HEAD" || req.method === "DELETE") return undefined;
   const type = req.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/json")) {
     throw new AppError("unsupported_media_type", "errors.expectedJson");
   }
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_JSON_BYTES) throw new AppError("payload_too_large", "errors.bodyTooLarge", { params: { limit: "64 KB" } });
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new AppError("payload_too_large", "errors.bodyTooLarge", { params: { limit: "64 KB" } });
+  const text = await readBodyText(req.body, {
+    limitBytes: MAX_JSON_BYTES,
+    contentLength: req.headers.get("content-length"),
+    tooLarge: () => new AppError("payload_too_large", "errors.bodyTooLarge", { params: { limit: formatBytes(MAX_JSON_BYTES, locale) } }),
+  });
   if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError("bad_request", "errors.malformedJson");
-  }
+  const parsed = parseJsonWithin(text, MAX_JSON_DEPTH);
+  if (parsed.ok) return parsed.value;
+  if (parsed.reason === "too-deep") throw new AppError("validation", "errors.jsonTooDeep", { params: { limit: MAX_JSON_DEPTH } });
+  throw new AppError("bad_request", "errors.malformedJson");
 }
 
 /**
@@ -111,7 +118,7 @@ export function handler<S extends z.ZodType | undefined = undefined>(
       const user = await userFromSessionToken(req.cookies.get(SESSION_COOKIE)?.value);
       if (opts.auth !== false && !user) throw new AppError("unauthenticated", "errors.signInRequired");
       // Only routes that take input read the body; the rest ignore it.
-      const body = opts.schema && !opts.rawBody ? await readJson(req) : undefined;
+      const body = opts.schema && !opts.rawBody ? await readJson(req, locale) : undefined;
       let input: unknown = undefined;
       if (opts.schema) {
         const parsed = opts.schema.safeParse(body ?? {});

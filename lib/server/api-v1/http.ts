@@ -28,7 +28,9 @@ export function apiJson(body: unknown, status = 200, headers: Record<string, str
 }
 
 export function apiErrorResponse(err: ApiError, extraHeaders: Record<string, string> = {}): Response {
-  return apiJson({ error: { code: err.code, message: err.message } }, err.status, { ...extraHeaders, ...err.headers });
+  // A refused body may still be arriving: closing the connection stops it (see lib/server/body.ts).
+  const close: Record<string, string> = err.status === 413 ? { connection: "close" } : {};
+  return apiJson({ error: { code: err.code, message: err.message } }, err.status, { ...extraHeaders, ...err.headers, ...close });
 }
 
 type Params = { params: Promise<Record<string, string>> };

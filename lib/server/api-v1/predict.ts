@@ -6,6 +6,8 @@ import { fillReplyTemplate } from "@/lib/scenes/intent-chatbot/reply-template";
 import { linkedEntityModel, type LinkedEntityModel } from "../reply-templates";
 import { hashApiKey, isWellFormedApiKey } from "../api-keys";
 import { readBlob } from "../blob-store";
+import { readBodyText } from "../body";
+import { MAX_JSON_DEPTH, parseJsonWithin } from "@/lib/data/json-depth";
 import { db } from "../db";
 import { consume, type RateLimitResult } from "../rate-limit";
 import { ApiError } from "./errors";
@@ -104,19 +106,23 @@ export async function checkRateLimit(keyId: string): Promise<Record<string, stri
   return headers;
 }
 
-/** Reads the JSON body (any content type; size-limited) and returns the inputs and options. */
+/**
+ * Reads the JSON body (any content type; at most MAX_BODY_BYTES, counted as it arrives, and at
+ * most MAX_JSON_DEPTH deep) and returns the inputs and options.
+ */
 export async function readPredictBody(req: Request): Promise<{ inputs: unknown[]; batch: boolean; topK: number }> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  const tooLarge = () => new ApiError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 2 ** 20} MB.`);
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new ApiError("invalid_json", 'The request body is not valid JSON. Send {"input": …} or {"inputs": […]}.');
+  const text = await readBodyText(req.body, {
+    limitBytes: MAX_BODY_BYTES,
+    contentLength: req.headers.get("content-length"),
+    tooLarge: () =>
+      new ApiError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 2 ** 20} MB. Send fewer or smaller inputs per call.`),
+  });
+  const parsed = parseJsonWithin(text, MAX_JSON_DEPTH);
+  if (!parsed.ok && parsed.reason === "too-deep") {
+    throw new ApiError("invalid_input", `The request body nests brackets more than ${MAX_JSON_DEPTH} levels deep. Send {"input": …} or {"inputs": […]} with plain values.`);
   }
+  if (!parsed.ok) throw new ApiError("invalid_json", 'The request body is not valid JSON. Send {"input": …} or {"inputs": […]}.');
+  const body = parsed.value;
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new ApiError("invalid_input", 'The request body must be a JSON object: {"input": …} or {"inputs": […]}.');
   }
