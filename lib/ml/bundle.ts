@@ -26,6 +26,7 @@ import type { TokenFeatureConfig } from "./entities/tokens";
 import { PRESET_IDS, type TrainingHyperparams } from "./presets";
 // How a user-supplied backbone ran during training (recorded as backbone.custom).
 import { customBackboneSpecSchema, type CustomBackboneSpec } from "./backbones/custom-package";
+import { MAX_MODEL_JSON_DEPTH, findTooDeep } from "../data/json-depth";
 
 export const BUNDLE_FORMAT_VERSION = 1;
 /** classification/regression: predict(); the others have their own method (see predictor.ts). */
@@ -453,9 +454,19 @@ function readHeader(input: ArrayBuffer | ArrayBufferView): { header: z.infer<typ
   if (12 + headerLength > bytes.byteLength) {
     throw new BundleError("truncated", `The bundle is truncated: the header needs ${headerLength} bytes, only ${bytes.byteLength - 12} follow.`);
   }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(12, 12 + headerLength));
+  } catch {
+    throw new BundleError("invalid-header", "The bundle header is not valid UTF-8 JSON.");
+  }
+  // Checked before parsing: tfjs walks the model topology recursively when it loads the model.
+  if (findTooDeep(text, MAX_MODEL_JSON_DEPTH)) {
+    throw new BundleError("invalid-header", `The bundle header nests more than ${MAX_MODEL_JSON_DEPTH} levels deep.`);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(12, 12 + headerLength)));
+    json = JSON.parse(text);
   } catch {
     throw new BundleError("invalid-header", "The bundle header is not valid UTF-8 JSON.");
   }

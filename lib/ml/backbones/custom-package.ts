@@ -14,6 +14,7 @@
  * Its SHA-256 (= its blob id) is the backbone's content hash.
  */
 import { z } from "zod";
+import { MAX_MODEL_JSON_DEPTH, findTooDeep } from "../../data/json-depth";
 
 export const CUSTOM_BACKBONE_FORMATS = ["tfjs-layers", "tfjs-graph", "onnx"] as const;
 export type CustomBackboneFormat = (typeof CUSTOM_BACKBONE_FORMATS)[number];
@@ -103,6 +104,7 @@ export type BackboneUploadErrorCode =
   | "ambiguous"
   | "zip-invalid"
   | "model-json-invalid"
+  | "model-json-too-deep"
   | "model-json-not-tfjs"
   | "missing-shard"
   | "shard-wrong-size"
@@ -178,8 +180,12 @@ export function buildBackbonePackage(uploaded: readonly UploadedFile[], options:
 function packageTfjs(modelFile: UploadedFile, files: readonly UploadedFile[], maxBytes: number): BuiltPackage {
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(modelFile.bytes));
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(modelFile.bytes);
+    // Checked before parsing: packing and tfjs walk the topology recursively.
+    if (findTooDeep(text, MAX_MODEL_JSON_DEPTH)) throw new BackboneUploadError("model-json-too-deep", { file: baseName(modelFile.name), limit: MAX_MODEL_JSON_DEPTH });
+    json = JSON.parse(text);
   } catch (e) {
+    if (e instanceof BackboneUploadError) throw e;
     throw new BackboneUploadError("model-json-invalid", { file: baseName(modelFile.name), reason: e instanceof Error ? e.message.slice(0, 200) : "not UTF-8" });
   }
   if (!isRecord(json) || !isRecord(json.modelTopology) || !Array.isArray(json.weightsManifest)) {
@@ -338,7 +344,9 @@ export function unpackBackbonePackage(bytes: Uint8Array): UnpackedBackbone {
   if (12 + headerLength > bytes.byteLength) throw new Error("The backbone package is truncated.");
   let header: { format?: unknown; model?: unknown; dataLength?: unknown };
   try {
-    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(12, 12 + headerLength)));
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(12, 12 + headerLength));
+    if (findTooDeep(text, MAX_MODEL_JSON_DEPTH)) throw new Error(`nested more than ${MAX_MODEL_JSON_DEPTH} levels deep`);
+    header = JSON.parse(text);
   } catch {
     throw new Error("The backbone package header is not valid JSON.");
   }
