@@ -8,6 +8,7 @@ import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
+import { trustedProxiesFromEnv } from "../lib/server/trusted-proxies.mjs";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -44,6 +45,12 @@ export async function serve({ port, host, dev = false }) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const dev = process.argv.includes("--dev");
+  try {
+    trustedProxiesFromEnv(); // a wrong STUDIO_TRUSTED_PROXIES stops the start with its message
+  } catch (err) {
+    console.error(`[server] ${err.message}`);
+    process.exit(1);
+  }
   const port = process.env.PORT || "3000";
   const host = process.env.HOST || "0.0.0.0";
   const server = await serve({ port, host, dev });

@@ -78,22 +78,22 @@ describe("POST /api/auth/signin and /signout", () => {
 
   it("gives the same message for an unknown email and a wrong password", async () => {
     const u = await signUp();
-    const wrong = await call(signInRoute, { body: { email: u.email, password: "wrong-pass-1" }, headers: { "x-forwarded-for": "10.0.0.1" } });
-    const unknown = await call(signInRoute, { body: { email: uniqueEmail(), password: "wrong-pass-1" }, headers: { "x-forwarded-for": "10.0.0.2" } });
+    const wrong = await call(signInRoute, { body: { email: u.email, password: "wrong-pass-1" }, headers: { "x-studio-peer": "10.0.0.1" } });
+    const unknown = await call(signInRoute, { body: { email: uniqueEmail(), password: "wrong-pass-1" }, headers: { "x-studio-peer": "10.0.0.2" } });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.json.error.message).toMatch(/^The email or password is not correct\./);
     expect(unknown.json.error.message.split(".")[0]).toBe(wrong.json.error.message.split(".")[0]);
   });
 
-  it("rate-limits repeated failures for one account with 429 and Retry-After, even with the right password", async () => {
+  it("rate-limits repeated failures for one account from one client with 429 and Retry-After, even with the right password", async () => {
     const u = await signUp();
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
-      statuses.push((await call(signInRoute, { body: { email: u.email, password: `bad-guess-${i}` }, headers: { "x-forwarded-for": "10.1.0.1" } })).status);
+      statuses.push((await call(signInRoute, { body: { email: u.email, password: `bad-guess-${i}` }, headers: { "x-studio-peer": "10.1.0.1" } })).status);
     }
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
-    const blocked = await call(signInRoute, { body: { email: u.email, password: u.password }, headers: { "x-forwarded-for": "10.1.0.1" } });
+    const blocked = await call(signInRoute, { body: { email: u.email, password: u.password }, headers: { "x-studio-peer": "10.1.0.1" } });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.res.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(blocked.json.error.message).toMatch(/Too many sign-in attempts\. Try again in \d+ minutes?\./);

@@ -44,7 +44,8 @@ const visitEmbed = (slug: string, opts: { origin?: string; param?: string } = {}
     headers: opts.origin ? { origin: opts.origin } : {},
     url: `http://localhost:3000/api/public/embed/${slug}${opts.param ? `?origin=${encodeURIComponent(opts.param)}` : ""}`,
   });
-const sendEvent = (body: unknown, ip = "203.0.113.9") => call(eventsRoute, { body, headers: { "x-forwarded-for": ip } });
+// The events route counts per client: the TCP peer scripts/server.mjs records in x-studio-peer.
+const sendEvent = (body: unknown, ip = "203.0.113.9") => call(eventsRoute, { body, headers: { "x-studio-peer": ip } });
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
@@ -274,6 +275,19 @@ describe("visitor events", () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.res.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await sendEvent(ev, "192.0.2.77")).status).toBe(202);
+  });
+
+  it("counts the TCP peer: 130 events in a minute with a rotating X-Forwarded-For are limited at 120", async () => {
+    const shareSlug = (await share(alice.cookie)).json.share.slug;
+    const ev = { channel: "share", slug: shareSlug, label: "x", confidence: 0.5, latencyMs: 1, fallback: false };
+    const peer = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 130; i++) {
+      const spoofed = `100.64.${i}.${Math.floor(Math.random() * 250)}`;
+      statuses.push((await call(eventsRoute, { body: ev, headers: { "x-studio-peer": peer, "x-forwarded-for": spoofed, "x-real-ip": spoofed } })).status);
+    }
+    expect(statuses.filter((s) => s === 202).length).toBe(120);
+    expect(statuses.slice(120)).toEqual(new Array(10).fill(429));
   });
 });
 

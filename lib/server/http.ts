@@ -7,6 +7,7 @@ import { formatBytes } from "@/lib/data/messages";
 import { MAX_JSON_DEPTH, parseJsonWithin } from "@/lib/data/json-depth";
 import { SESSION_COOKIE, userFromSessionToken, type SessionUser } from "./auth";
 import { readBodyText } from "./body";
+import { clientAddress, clientLimitKey, requestHost, requestIsSecure } from "./client-address";
 import { AppError } from "./errors";
 
 export const MAX_JSON_BYTES = 64 * 1024;
@@ -17,6 +18,10 @@ export interface HandlerContext<I> {
   user: SessionUser | null;
   locale: Locale;
   params: Record<string, string>;
+  /**
+   * Who is asking, for per-client limits: the TCP peer, or the client a trusted proxy names
+   * (lib/server/client-address.ts); an IPv6 client as its /64 network.
+   */
   ip: string;
 }
 
@@ -34,13 +39,9 @@ export function requestLocale(req: NextRequest): Locale {
   return isLocale(c) ? c : localeFromAcceptLanguage(req.headers.get("accept-language"));
 }
 
-export function clientIp(req: NextRequest): string {
-  // Behind a proxy the first X-Forwarded-For hop is the client; locally there is no proxy.
-  return req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || req.headers.get("x-real-ip") || "local";
-}
-
+/** Whether the browser reached us over https (X-Forwarded-Proto counts only from a trusted proxy). */
 export function isSecureRequest(req: NextRequest): boolean {
-  return req.nextUrl.protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
+  return requestIsSecure(req.headers, req.nextUrl);
 }
 
 export function errorResponse(err: AppError, locale: Locale): NextResponse {
@@ -71,7 +72,6 @@ function checkSameOrigin(req: NextRequest) {
   if (req.method === "GET" || req.method === "HEAD") return;
   const origin = req.headers.get("origin");
   if (!origin) return; // non-browser clients (curl, tests) send no Origin; cookies are SameSite=Lax anyway
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
   let url: URL;
   try {
     url = new URL(origin);
@@ -81,7 +81,7 @@ function checkSameOrigin(req: NextRequest) {
   // Scheme and host (with port) must both match: http://studio.example is another origin than
   // https://studio.example, and a page there must not change anything here.
   const scheme = isSecureRequest(req) ? "https:" : "http:";
-  if (url.protocol !== scheme || url.host !== host) throw new AppError("forbidden", "errors.crossSite");
+  if (url.protocol !== scheme || url.host !== requestHost(req.headers)) throw new AppError("forbidden", "errors.crossSite");
 }
 
 /** The JSON body: at most MAX_JSON_BYTES, read as it arrives (body.ts), and at most MAX_JSON_DEPTH deep. */
@@ -132,7 +132,7 @@ export function handler<S extends z.ZodType | undefined = undefined>(
         user,
         locale,
         params,
-        ip: clientIp(req),
+        ip: clientLimitKey(clientAddress(req.headers)),
       });
       if (result instanceof Response) return result;
       return NextResponse.json(result ?? { ok: true });
