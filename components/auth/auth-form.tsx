@@ -7,6 +7,7 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { FormError, TextField } from "@/components/ui/field";
 import { apiFetch } from "@/lib/client/api";
+import { DEFAULT_NEXT_PATH, safeNextPath } from "@/lib/next-path";
 import { signInSchema, signUpSchema } from "@/lib/schemas/auth";
 
 /** Sign-in and sign-up share one form; the same zod schema as the server checks it first. */
@@ -44,12 +45,16 @@ export function AuthForm({ mode, next }: { mode: "signin" | "signup"; next?: str
       if (Object.keys(res.error.fields).length === 0) setFormError(res.error.message);
       return;
     }
-    const target = next && next.startsWith("/") && !next.startsWith("//") ? next : "/projects";
-    router.replace(target);
+    // The page checked `next` already; checked again here because this is where it is followed.
+    router.replace(safeNextPath(next));
     router.refresh();
   }
 
   const title = mode === "signup" ? t("auth.signUpTitle") : t("auth.signInTitle");
+  // The other form keeps where to go afterwards.
+  const otherPath = mode === "signup" ? "/signin" : "/signup";
+  const nextPath = safeNextPath(next);
+  const otherForm = nextPath === DEFAULT_NEXT_PATH ? otherPath : `${otherPath}?next=${encodeURIComponent(nextPath)}`;
   return (
     <div className="mx-auto max-w-md rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
       <h1 className="text-2xl font-semibold">{title}</h1>
@@ -77,7 +82,7 @@ export function AuthForm({ mode, next }: { mode: "signin" | "signup"; next?: str
       </form>
       <p className="mt-6 text-sm text-slate-600">
         {mode === "signup" ? t("auth.haveAccount") : t("auth.noAccount")}{" "}
-        <Link className="font-medium text-brand-700 underline" href={mode === "signup" ? "/signin" : "/signup"}>
+        <Link className="font-medium text-brand-700 underline" href={otherForm}>
           {mode === "signup" ? t("nav.signIn") : t("nav.signUp")}
         </Link>
       </p>

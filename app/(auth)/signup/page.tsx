@@ -1,13 +1,15 @@
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { AuthForm } from "@/components/auth/auth-form";
+import { safeNextPath } from "@/lib/next-path";
 import { getSessionUser } from "@/lib/server/session";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("auth"))("signUpTitle") };
 }
 
-export default async function SignUpPage() {
-  if (await getSessionUser()) redirect("/projects");
-  return <AuthForm mode="signup" />;
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
+  const next = safeNextPath((await searchParams).next);
+  if (await getSessionUser()) redirect(next);
+  return <AuthForm mode="signup" next={next} />;
 }
