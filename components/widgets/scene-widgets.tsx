@@ -347,7 +347,8 @@ export function TabularForm({ predict, tabular }: { predict: PredictFn; tabular:
     e.preventDefault();
     setBusy(true);
     try {
-      const row: Record<string, string | number | null> = {};
+      // No prototype: a column called "__proto__" is sent as data like any other.
+      const row: Record<string, string | number | null> = Object.create(null);
       for (const c of tabular.columns) {
         const v = (values[c.name] ?? "").trim();
         row[c.name] = v === "" ? null : c.kind === "numeric" ? Number(v) : v;

@@ -562,7 +562,8 @@ function applyTabular(table: Table, m: TabularMapping, limits: DataLimits): Resu
       }
       classes.add(target);
     }
-    const values: TabularSample["values"] = {};
+    // No prototype: a column called "__proto__" becomes an ordinary key instead of vanishing.
+    const values: TabularSample["values"] = Object.create(null);
     for (const f of fi) {
       const cell = cells[f.index].trim();
       if (isMissing(cell)) {

@@ -1,6 +1,8 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { SnippetExample } from "@/lib/api-docs/snippets";
+import { cellValue } from "@/lib/ml/tabular/preprocess";
+import type { TabularRow } from "@/lib/ml/types";
 import { NODE_BACKBONES } from "./api-v1/backbones";
 import { db } from "./db";
 import { AppError, notFound } from "./errors";
@@ -137,7 +139,7 @@ export async function apiPageInfo(userId: string, projectId: string): Promise<Ap
     const example: Record<string, string | number | boolean | null> = {};
     for (const c of columns) {
       if (c.kind === "ignore") continue;
-      const v = row[c.name];
+      const v = cellValue(row as TabularRow, c.name);
       if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") example[c.name] = v;
       else example[c.name] = c.kind === "numeric" ? 0 : c.kind === "categorical" ? (c.categories?.[0] ?? "") : "";
     }

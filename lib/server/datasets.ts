@@ -781,7 +781,8 @@ export async function exportCsv(userId: string, projectId: string): Promise<stri
       out.push([...features, target]);
       for (const r of rows) {
         const d = toView(r).data as { values?: Record<string, string | number | null> } | null;
-        out.push([...features.map((f) => d?.values?.[f] ?? null), r.label]);
+        // Own keys only: a column called "__proto__" or "constructor" is data, not Object's.
+        out.push([...features.map((f) => (d?.values && Object.hasOwn(d.values, f) ? d.values[f] : null) ?? null), r.label]);
       }
       break;
     }

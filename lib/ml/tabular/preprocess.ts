@@ -73,6 +73,14 @@ function columnWidth(c: EncodedColumn): number {
   }
 }
 
+/**
+ * A row's own value for a column. Column names come from uploaded files and API callers, so one may
+ * be called "__proto__", "constructor" or "toString": read as data, never inherited from Object.
+ */
+export function cellValue(row: TabularRow, name: string): TabularRow[string] {
+  return Object.prototype.hasOwnProperty.call(row, name) ? row[name] : undefined;
+}
+
 /** Guesses each column's kind from its values (the wizard shows the guess and lets users change it). */
 export function inferColumnSpecs(rows: readonly TabularRow[], targetName: string): ColumnSpec[] {
   const names = new Set<string>();
@@ -80,7 +88,7 @@ export function inferColumnSpecs(rows: readonly TabularRow[], targetName: string
   const specs: ColumnSpec[] = [];
   for (const name of names) {
     if (name === targetName) continue;
-    const present = rows.map((r) => r[name]).filter((v) => !isMissing(v));
+    const present = rows.map((r) => cellValue(r, name)).filter((v) => !isMissing(v));
     if (present.length === 0) {
       specs.push({ name, kind: "ignore" });
       continue;
@@ -101,7 +109,7 @@ export function inferColumnSpecs(rows: readonly TabularRow[], targetName: string
 
 /** Infers the task from the target column: numeric with many distinct values → regression. */
 export function inferTask(rows: readonly TabularRow[], targetName: string): Task {
-  const present = rows.map((r) => r[targetName]).filter((v) => !isMissing(v));
+  const present = rows.map((r) => cellValue(r, targetName)).filter((v) => !isMissing(v));
   const numeric = present.filter((v) => parseNumber(v) !== null).length;
   const distinct = new Set(present.map((v) => String(v).trim())).size;
   return present.length > 0 && numeric === present.length && distinct > Math.min(20, present.length / 2) ? "regression" : "classification";
@@ -118,7 +126,7 @@ export function fitTabularPreprocessing(
   for (const spec of columns) {
     if (spec.kind === "ignore" || spec.name === target.name) continue;
     if (spec.kind === "numeric") {
-      const values = rows.map((r) => parseNumber(r[spec.name]));
+      const values = rows.map((r) => parseNumber(cellValue(r, spec.name)));
       const present = values.filter((v): v is number => v !== null);
       const mean = present.length ? present.reduce((s, v) => s + v, 0) / present.length : 0;
       const variance = present.length ? present.reduce((s, v) => s + (v - mean) ** 2, 0) / present.length : 0;
@@ -126,7 +134,7 @@ export function fitTabularPreprocessing(
     } else if (spec.kind === "categorical") {
       const counts = new Map<string, number>();
       for (const r of rows) {
-        const c = categoryOf(r[spec.name]);
+        const c = categoryOf(cellValue(r, spec.name));
         if (c !== null) counts.set(c, (counts.get(c) ?? 0) + 1);
       }
       const categories = [...counts.entries()]
@@ -155,10 +163,10 @@ export function fitTabularPreprocessing(
   }
   let targetEncoding: TargetEncoding;
   if (target.task === "classification") {
-    const labels = [...new Set(rows.map((r) => categoryOf(r[target.name])).filter((v): v is string => v !== null))].sort();
+    const labels = [...new Set(rows.map((r) => categoryOf(cellValue(r, target.name))).filter((v): v is string => v !== null))].sort();
     targetEncoding = { name: target.name, task: "classification", labels };
   } else {
-    const ys = rows.map((r) => parseNumber(r[target.name])).filter((v): v is number => v !== null);
+    const ys = rows.map((r) => parseNumber(cellValue(r, target.name))).filter((v): v is number => v !== null);
     const mean = ys.length ? ys.reduce((s, v) => s + v, 0) / ys.length : 0;
     const std = ys.length ? Math.sqrt(ys.reduce((s, v) => s + (v - mean) ** 2, 0) / ys.length) : 0;
     targetEncoding = { name: target.name, task: "regression", mean, std: std || 1 };
@@ -170,7 +178,7 @@ export function fitTabularPreprocessing(
 export function encodeRowInto(row: TabularRow, prep: TabularPreprocessing, out: Float32Array, offset = 0): void {
   let o = offset;
   for (const c of prep.columns) {
-    const v = row[c.name];
+    const v = cellValue(row, c.name);
     if (c.kind === "numeric") {
       const x = parseNumber(v);
       out[o] = x === null ? 0 : (x - c.mean) / c.std;
