@@ -1,20 +1,18 @@
 import "server-only";
-import { db } from "./db";
-import { AppError } from "./errors";
-import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords";
-import { consume, peek, reset } from "./rate-limit";
-import { randomToken, sha256 } from "./tokens";
+import type { NextResponse } from "next/server";
 import type { z } from "zod";
 import type { signInSchema, signUpSchema } from "@/lib/schemas/auth";
+import { beginSignIn, countSignUp, signInFailed, signInSucceeded } from "./auth-limits";
+import { db } from "./db";
+import { AppError } from "./errors";
+import { DEVICE_COOKIE, deviceCookieOptions, findKnownDevice, rememberDevice, type DeviceCookie } from "./known-devices";
+import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords";
+import { randomToken, sha256 } from "./tokens";
 
 export const SESSION_COOKIE = "ams_session";
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 // Refresh the expiry at most once a day, so reads do not turn into writes on every request.
 const SESSION_REFRESH_MS = 24 * 60 * 60 * 1000;
-
-export const SIGNIN_LIMIT_PER_EMAIL = 5;
-export const SIGNIN_LIMIT_PER_IP = 30;
-export const SIGNIN_WINDOW_MS = 15 * 60 * 1000;
 
 export interface SessionUser {
   id: string;
@@ -28,6 +26,13 @@ export interface NewSession {
   expiresAt: Date;
 }
 
+/** What a successful sign-in or sign-up hands the browser: a session and the known-device cookie. */
+export interface SignedIn {
+  user: SessionUser;
+  session: NewSession;
+  device: DeviceCookie;
+}
+
 async function createSession(userId: string, userAgent?: string | null): Promise<NewSession> {
   const token = randomToken();
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
@@ -35,10 +40,16 @@ async function createSession(userId: string, userAgent?: string | null): Promise
   return { token, expiresAt };
 }
 
+/**
+ * `client`: the per-client limit key (HandlerContext.ip). Each sign-up is counted before any work
+ * (a password hash costs real CPU). An email already registered answers 409: see README,
+ * "Security", for why this stays while there is no email-based recovery.
+ */
 export async function signUp(
   input: z.output<typeof signUpSchema>,
-  meta: { locale: string; userAgent?: string | null },
-): Promise<{ user: SessionUser; session: NewSession }> {
+  meta: { locale: string; client: string; userAgent?: string | null },
+): Promise<SignedIn> {
+  await countSignUp(meta.client);
   const existing = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
   if (existing) throw new AppError("conflict", "errors.emailTaken", { fields: { email: "errors.emailTaken" } });
   const passwordHash = await hashPassword(input.password);
@@ -47,7 +58,8 @@ export async function signUp(
       data: { email: input.email, name: input.name || null, passwordHash, locale: meta.locale },
       select: { id: true, email: true, name: true, locale: true },
     });
-    return { user, session: await createSession(user.id, meta.userAgent) };
+    const [session, device] = await Promise.all([createSession(user.id, meta.userAgent), rememberDevice(user.id, null)]);
+    return { user, session, device };
   } catch (e) {
     // Two sign-ups racing for one address: the unique index decides.
     if ((e as { code?: string }).code === "P2002") {
@@ -57,40 +69,31 @@ export async function signUp(
   }
 }
 
-function tooManyAttempts(retryAfterSeconds: number): AppError {
-  return new AppError("rate_limited", "errors.tooManySignIns", {
-    params: { minutes: Math.ceil(retryAfterSeconds / 60) },
-    headers: { "Retry-After": String(retryAfterSeconds) },
-  });
-}
-
+/**
+ * `client`: the per-client limit key; `deviceToken`: the known-device cookie, if any. The attempt
+ * is counted against the sign-in limits (lib/server/auth-limits.ts) before the password is checked.
+ */
 export async function signIn(
   input: z.output<typeof signInSchema>,
-  meta: { ip: string; userAgent?: string | null },
-): Promise<{ user: SessionUser; session: NewSession }> {
-  const emailKey = `signin:email:${input.email}`;
-  const ipKey = `signin:ip:${meta.ip}`;
-  for (const [key, limit] of [[emailKey, SIGNIN_LIMIT_PER_EMAIL], [ipKey, SIGNIN_LIMIT_PER_IP]] as const) {
-    const state = await peek(key, limit);
-    if (!state.allowed) throw tooManyAttempts(state.retryAfterSeconds);
-  }
+  meta: { client: string; deviceToken?: string | null; userAgent?: string | null },
+): Promise<SignedIn> {
   const user = await db.user.findUnique({ where: { email: input.email } });
+  const device = user ? await findKnownDevice(user.id, meta.deviceToken) : null;
+  const attempt = await beginSignIn(input.email, meta.client, device?.id ?? null);
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
-  if (!user || !ok) {
-    const [byEmail, byIp] = await Promise.all([
-      consume(emailKey, SIGNIN_LIMIT_PER_EMAIL, SIGNIN_WINDOW_MS),
-      consume(ipKey, SIGNIN_LIMIT_PER_IP, SIGNIN_WINDOW_MS),
-    ]);
-    const remaining = Math.min(byEmail.remaining, byIp.remaining);
-    if (remaining === 0) throw tooManyAttempts(Math.max(byEmail.retryAfterSeconds, byIp.retryAfterSeconds));
-    // Same message for unknown email and wrong password: it must not reveal which accounts exist.
-    throw new AppError("unauthenticated", "errors.wrongCredentials", { params: { remaining } });
-  }
-  await reset(emailKey);
-  return {
-    user: { id: user.id, email: user.email, name: user.name, locale: user.locale },
-    session: await createSession(user.id, meta.userAgent),
-  };
+  if (!user || !ok) throw await signInFailed(attempt);
+  await signInSucceeded(attempt);
+  const [session, deviceCookie] = await Promise.all([
+    createSession(user.id, meta.userAgent),
+    rememberDevice(user.id, device && meta.deviceToken ? { device, token: meta.deviceToken } : null),
+  ]);
+  return { user: { id: user.id, email: user.email, name: user.name, locale: user.locale }, session, device: deviceCookie };
+}
+
+/** Sets the session and known-device cookies of a successful sign-in or sign-up on `res`. */
+export function setSignedInCookies(res: NextResponse, signedIn: SignedIn, secure: boolean): void {
+  res.cookies.set(SESSION_COOKIE, signedIn.session.token, sessionCookieOptions(signedIn.session.expiresAt, secure));
+  res.cookies.set(DEVICE_COOKIE, signedIn.device.token, deviceCookieOptions(signedIn.device.expiresAt, secure));
 }
 
 export async function signOut(token: string | undefined): Promise<void> {
