@@ -15,5 +15,5 @@ const run = (args) => {
 };
 
 if (fs.existsSync(path.join(root, "scripts", "copy-assets.mjs"))) run([path.join(root, "scripts", "copy-assets.mjs")]);
-if (!fs.existsSync(path.join(root, "lib/server/generated/prisma/client.ts"))) run([require.resolve("prisma/build/index.js"), "generate"]);
+run([path.join(root, "scripts", "generate-clients.mjs"), "--missing"]);
 run([require.resolve("next/dist/bin/next"), "build"]);

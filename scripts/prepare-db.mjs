@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { dataDir, databaseUrl } from "../lib/server/db-url.mjs";
+import { generateClients } from "./generate-clients.mjs";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -15,9 +16,7 @@ export function prepareDb({ quiet = false } = {}) {
   process.env.DATABASE_URL = url;
   const prismaCli = require.resolve("prisma/build/index.js");
   const env = { ...process.env, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" };
-  if (!fs.existsSync(path.join(root, "lib/server/generated/prisma/client.ts"))) {
-    execFileSync(process.execPath, [prismaCli, "generate"], { cwd: root, env, stdio: quiet ? "pipe" : "inherit" });
-  }
+  generateClients({ onlyMissing: true, quiet });
   execFileSync(process.execPath, [prismaCli, "migrate", "deploy"], { cwd: root, env, stdio: quiet ? "pipe" : "inherit" });
   return url;
 }

@@ -1,20 +1,49 @@
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
 /**
- * Every unit-test run gets its own throw-away SQLite database and blob folder, migrated with the
- * committed migrations exactly as `npm start` does. Workers inherit these variables.
+ * Every unit-test run gets its own throw-away database and blob folder, migrated with the committed
+ * migrations exactly as `npm start` does. Workers inherit these variables.
+ *
+ * STUDIO_TEST_DB=postgres runs the same tests on PostgreSQL: a fresh database is created on the
+ * server at STUDIO_TEST_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres) and dropped
+ * afterwards. Otherwise a SQLite file in a temporary folder.
  */
-export default function setup() {
+export default async function setup() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "studio-unit-"));
   process.env.DATA_DIR = dir;
   // Route tests all sign up and sign in from the same (absent) client address; the tests of these
   // per-client limits set low values themselves (app/api/auth/auth-abuse.test.ts).
   process.env.STUDIO_SIGNUP_LIMIT ??= "100000";
   process.env.STUDIO_SIGNIN_CLIENT_LIMIT ??= "100000";
-  process.env.DATABASE_URL = `file:${path.join(dir, "test.db")}`;
+  let dropDatabase: (() => Promise<void>) | null = null;
+  if (process.env.STUDIO_TEST_DB === "postgres") {
+    const admin = process.env.STUDIO_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+    const name = `studio_test_${randomBytes(6).toString("hex")}`;
+    const { default: pg } = await import("pg");
+    const run = async (sql: string) => {
+      const client = new pg.Client({ connectionString: admin });
+      await client.connect();
+      try {
+        await client.query(sql);
+      } finally {
+        await client.end();
+      }
+    };
+    await run(`CREATE DATABASE "${name}"`);
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    process.env.DATABASE_URL = url.toString();
+    dropDatabase = () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } else {
+    process.env.DATABASE_URL = `file:${path.join(dir, "test.db")}`;
+  }
   execFileSync(process.execPath, ["scripts/prepare-db.mjs", "--migrate-only"], { stdio: "inherit", env: process.env });
-  return () => fs.rmSync(dir, { recursive: true, force: true });
+  return async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await dropDatabase?.();
+  };
 }

@@ -1,2 +1,3 @@
 export function dataDir(): string;
+export function databaseProvider(): "sqlite" | "postgresql";
 export function databaseUrl(): string;

@@ -6,6 +6,7 @@ import type { Locale } from "@/lib/i18n/config";
 import { getScene } from "@/lib/scenes";
 import { putStream, readBlob } from "./blob-store";
 import { db } from "./db";
+import { lockRow } from "./db-lock";
 import { AppError, notFound } from "./errors";
 
 /** Largest model bundle accepted (a fine-tuned MobileNetV2 is about 10 MB; heads are far smaller). */
@@ -119,6 +120,8 @@ export async function saveModelVersion(
         ? await db.datasetVersion.findUnique({ where: { datasetId_version: { datasetId: dataset.id, version: dsNumber } } })
         : null;
     const created = await db.$transaction(async (tx) => {
+      // Concurrent saves of one project must not both read the same highest number.
+      await lockRow(tx, "Project", project.id);
       const last = await tx.modelVersion.findFirst({ where: { projectId: project.id }, orderBy: { number: "desc" }, select: { number: true } });
       const v = await tx.modelVersion.create({
         data: {

@@ -104,4 +104,13 @@ describe("model versions", () => {
     const bobProject = await newProject(bob.cookie);
     expect((await call(detailRoute, { method: "GET", cookie: bob.cookie, params: { id: bobProject, versionId } })).status).toBe(404);
   });
+
+  it("concurrent saves of one project get distinct, consecutive version numbers (none is lost)", async () => {
+    const id = await newProject(alice.cookie);
+    const saves = await Promise.all(Array.from({ length: 8 }, () => postBundle(alice.cookie, id, bundle)));
+    expect(saves.map((s) => s.status)).toEqual(Array(8).fill(201));
+    const numbers = saves.map((s) => s.json.version.number as number).sort((a, b) => a - b);
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(await db.modelVersion.count({ where: { projectId: id } })).toBe(8);
+  });
 });
