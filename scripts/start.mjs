@@ -10,7 +10,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 const SOURCE_DIRS = ["app", "components", "lib", "public", "prisma", "scripts"];
-const SOURCE_FILES = ["next.config.js", "package-lock.json", "postcss.config.mjs", "proxy.ts", "tsconfig.json"];
+const SOURCE_FILES = ["instrumentation.ts", "instrumentation-client.ts", "next.config.js", "package-lock.json", "postcss.config.mjs", "proxy.ts", "tsconfig.json"];
 const SKIP = new Set(["node_modules", ".next", "generated", "__fixtures__", "results"]);
 
 /** A fingerprint of everything the build reads: paths, sizes and modification times. */

@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { dataDir } from "./db-url.mjs";
 import { db } from "./db";
@@ -11,6 +12,14 @@ import { AppError } from "./errors";
  * Content-addressed blob store under DATA_DIR/blobs. Bytes are written to a temporary file,
  * fsynced and renamed into place before the database row is created, so the database never
  * references a missing or half-written file. The same bytes uploaded twice are stored once.
+ *
+ * Crash safety and garbage collection (run at start and periodically by lib/server/maintenance.ts):
+ * - A temporary file is named after the host and process writing it, so cleanTempFiles removes
+ *   the files of processes that died (kill -9, power loss) and never one a live process writes.
+ * - collectGarbage removes, after a grace period, Blob rows nothing references and files under
+ *   blobs/ that have no row. Every write of a blob leaves its file with a fresh modification time
+ *   (written, renamed or touched) and its row with a fresh createdAt, so a blob being stored by a
+ *   running request is always younger than the grace period and never collected.
  */
 export function blobRoot(): string {
   return path.join(dataDir(), "blobs");
@@ -23,19 +32,29 @@ export function blobPath(id: string): string {
   return path.join(blobRoot(), id.slice(0, 2), id.slice(2, 4), id);
 }
 
-async function tempFile(): Promise<string> {
-  const dir = path.join(blobRoot(), "tmp");
-  await fsp.mkdir(dir, { recursive: true });
-  return path.join(dir, `${Date.now()}-${randomBytes(8).toString("hex")}.part`);
+function tempDir(): string {
+  return path.join(blobRoot(), "tmp");
 }
 
+/** This process in temporary file names: host, pid, and a token telling a reused pid apart. */
+const HOST = os.hostname().replace(/[^A-Za-z0-9.-]/g, "-").slice(0, 64) || "host";
+const PROCESS_TOKEN = randomBytes(4).toString("hex");
+const TEMP_RE = /^([A-Za-z0-9.-]{1,64})_(\d+)_([0-9a-f]{8})_[0-9a-f]{16}\.part$/;
+
+async function tempFile(): Promise<string> {
+  const dir = tempDir();
+  await fsp.mkdir(dir, { recursive: true });
+  return path.join(dir, `${HOST}_${process.pid}_${PROCESS_TOKEN}_${randomBytes(8).toString("hex")}.part`);
+}
+
+/**
+ * Renames the finished temporary file over the blob's path. Always a rename, also when the same
+ * bytes are already stored: the file then carries a fresh modification time, which keeps the
+ * garbage collector off it until the caller has created its row.
+ */
 async function moveIntoPlace(tmp: string, id: string): Promise<void> {
   const final = blobPath(id);
   await fsp.mkdir(path.dirname(final), { recursive: true });
-  if (fs.existsSync(final)) {
-    await fsp.rm(tmp, { force: true });
-    return;
-  }
   await fsp.rename(tmp, final);
 }
 
@@ -49,7 +68,8 @@ async function upsertRow(id: string, size: number, mime: string, ownerId: string
   const row = await db.blob.upsert({
     where: { id },
     create: { id, size, mime, ownerId },
-    update: {},
+    // Stored again: young again, so the garbage collector leaves it to the caller's reference.
+    update: { createdAt: new Date() },
     select: { id: true, size: true, mime: true },
   });
   return row;
@@ -62,7 +82,15 @@ async function upsertRow(id: string, size: number, mime: string, ownerId: string
  */
 export async function writeBlobFile(bytes: Uint8Array): Promise<{ id: string; size: number; created: boolean }> {
   const id = createHash("sha256").update(bytes).digest("hex");
-  if (fs.existsSync(blobPath(id))) return { id, size: bytes.byteLength, created: false };
+  // Already stored: touch it, so the garbage collector sees it as fresh until the row exists; if
+  // the collector removed it just now, write it again.
+  const now = new Date();
+  try {
+    await fsp.utimes(blobPath(id), now, now);
+    return { id, size: bytes.byteLength, created: false };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
   const tmp = await tempFile();
   const fh = await fsp.open(tmp, "w");
   try {
@@ -141,23 +169,184 @@ export async function readBlob(id: string): Promise<Buffer> {
   return fsp.readFile(blobPath(id));
 }
 
-/** Deletes blobs that no sample, model version or uploaded backbone references any more (older than `graceMs`). */
-export async function collectGarbage(graceMs = 60 * 60 * 1000): Promise<number> {
-  const cutoff = new Date(Date.now() - graceMs);
-  const unreferenced = { samples: { none: {} }, modelVersions: { none: {} }, customBackbones: { none: {} } };
-  const orphans = await db.blob.findMany({
-    where: { createdAt: { lt: cutoff }, ...unreferenced },
-    select: { id: true },
-    take: 1000,
-  });
+
+/** Whether a process with this pid runs on this machine (EPERM: it runs, as another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export const TEMP_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes temporary files left by crashed writers: files of this host whose process is gone (or
+ * is this pid reused by a new process), files in another or an unknown naming, and anything older
+ * than `maxAgeMs`. A file of a live process on this host, and a young file written by another
+ * host sharing the data folder, are kept. Returns how many files were removed.
+ */
+export async function cleanTempFiles(maxAgeMs = TEMP_MAX_AGE_MS): Promise<number> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(tempDir());
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return 0;
+    throw e;
+  }
+  const now = Date.now();
   let removed = 0;
-  for (const { id } of orphans) {
-    // Row first: a crash after this leaves an unreferenced file, never a row without a file.
-    const res = await db.blob.deleteMany({ where: { id, ...unreferenced } });
-    if (res.count === 1) {
-      await fsp.rm(blobPath(id), { force: true });
-      removed++;
+  for (const name of names) {
+    const file = path.join(tempDir(), name);
+    let stat: fs.Stats;
+    try {
+      stat = await fsp.stat(file);
+    } catch {
+      continue; // finished and renamed meanwhile
     }
+    if (!stat.isFile()) continue;
+    const m = TEMP_RE.exec(name);
+    let dead: boolean;
+    if (now - stat.mtimeMs > maxAgeMs) dead = true;
+    else if (!m) dead = false; // not ours to judge until it is old (e.g. an older version's name)
+    else if (m[1] !== HOST) dead = false; // another machine: its processes cannot be checked from here
+    else if (Number(m[2]) === process.pid) dead = m[3] !== PROCESS_TOKEN;
+    else dead = !processAlive(Number(m[2]));
+    if (!dead) continue;
+    await fsp.rm(file, { force: true });
+    removed++;
   }
   return removed;
+}
+
+/** Blob ids a dataset's pending uploads name (any 64-hex string under schema.pendingUploads). */
+async function pendingUploadBlobIds(): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const walk = (v: unknown) => {
+    if (typeof v === "string") {
+      if (ID_RE.test(v)) ids.add(v);
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") Object.values(v).forEach(walk);
+  };
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await db.dataset.findMany({
+      select: { id: true, schema: true },
+      orderBy: { id: "asc" },
+      take: 200,
+      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+    });
+    for (const ds of page) {
+      if (!ds.schema.includes("pendingUploads")) continue;
+      try {
+        walk((JSON.parse(ds.schema) as { pendingUploads?: unknown }).pendingUploads);
+      } catch {
+        // an unreadable schema names nothing
+      }
+    }
+    if (page.length < 200) return ids;
+    cursor = page[page.length - 1].id;
+  }
+}
+
+/**
+ * Removes a blob's file unless it was written or touched since `cutoff`. Renamed aside first, so a
+ * writer touching it at the same moment either finds it gone (and writes it again) or leaves it
+ * fresh (and it is put back).
+ */
+async function removeOldFile(id: string, cutoffMs: number): Promise<boolean> {
+  const final = blobPath(id);
+  const aside = await tempFile();
+  try {
+    await fsp.rename(final, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw e;
+  }
+  if ((await fsp.stat(aside)).mtimeMs >= cutoffMs) {
+    await fsp.rename(aside, final);
+    return false;
+  }
+  await fsp.rm(aside, { force: true });
+  return true;
+}
+
+/** Every blob file under blobs/ (xx/yy/<sha256>) with its modification time. */
+async function* blobFiles(): AsyncGenerator<{ id: string; mtimeMs: number }> {
+  const root = blobRoot();
+  const dirs = async (dir: string) => (await fsp.readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory() && /^[0-9a-f]{2}$/.test(e.name));
+  for (const a of await dirs(root)) {
+    for (const b of await dirs(path.join(root, a.name))) {
+      const dir = path.join(root, a.name, b.name);
+      for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
+        if (!ID_RE.test(name) || !name.startsWith(a.name + b.name)) continue;
+        const stat = await fsp.stat(path.join(dir, name)).catch(() => null);
+        if (stat?.isFile()) yield { id: name, mtimeMs: stat.mtimeMs };
+      }
+    }
+  }
+}
+
+export interface GarbageReport {
+  /** Blob rows nothing referenced, removed with their files. */
+  rows: number;
+  /** Files under blobs/ without a row, removed. */
+  files: number;
+}
+
+export const DEFAULT_GC_GRACE_MS = 60 * 60 * 1000;
+
+/**
+ * Deletes blobs nothing references, once they are older than `graceMs`: Blob rows no sample, model
+ * version or uploaded backbone references and no dataset lists as a pending upload (a table waiting
+ * for its column mapping), with their files; and files under blobs/ that have no row (left by a
+ * crash between writing the file and creating the row). A blob written, stored again or touched
+ * within the grace period is kept, so a request that is storing one right now is never robbed.
+ */
+export async function collectGarbage(graceMs = DEFAULT_GC_GRACE_MS): Promise<GarbageReport> {
+  const cutoffMs = Date.now() - graceMs;
+  const cutoff = new Date(cutoffMs);
+  const unreferenced = { samples: { none: {} }, modelVersions: { none: {} }, customBackbones: { none: {} } };
+  const pending = await pendingUploadBlobIds();
+  const report: GarbageReport = { rows: 0, files: 0 };
+
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await db.blob.findMany({
+      where: { createdAt: { lt: cutoff }, ...unreferenced },
+      select: { id: true },
+      orderBy: { id: "asc" },
+      take: 500,
+      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+    });
+    for (const { id } of page) {
+      if (pending.has(id)) continue;
+      // Row first, and only while still old and unreferenced: a crash after this leaves an
+      // unreferenced file (collected below next time), never a row without a file.
+      const res = await db.blob.deleteMany({ where: { id, createdAt: { lt: cutoff }, ...unreferenced } });
+      if (res.count === 1) {
+        await removeOldFile(id, cutoffMs);
+        report.rows++;
+      }
+    }
+    if (page.length < 500) break;
+    cursor = page[page.length - 1].id;
+  }
+
+  let batch: string[] = [];
+  const sweep = async () => {
+    const rows = await db.blob.findMany({ where: { id: { in: batch } }, select: { id: true } });
+    const known = new Set(rows.map((r) => r.id));
+    for (const id of batch) if (!known.has(id) && !pending.has(id) && (await removeOldFile(id, cutoffMs))) report.files++;
+    batch = [];
+  };
+  for await (const f of blobFiles()) {
+    if (f.mtimeMs >= cutoffMs) continue;
+    batch.push(f.id);
+    if (batch.length === 500) await sweep();
+  }
+  if (batch.length) await sweep();
+  return report;
 }
