@@ -41,9 +41,31 @@ export default async function setup() {
   } else {
     process.env.DATABASE_URL = `file:${path.join(dir, "test.db")}`;
   }
+  // With REDIS_URL (the PostgreSQL + Redis run), this run's keys get their own prefix and are
+  // deleted afterwards, so runs sharing one Redis never see each other's counters.
+  let clearRedis: (() => Promise<void>) | null = null;
+  if (process.env.REDIS_URL) {
+    const prefix = `studio-test-${randomBytes(6).toString("hex")}:`;
+    process.env.STUDIO_REDIS_PREFIX = prefix;
+    clearRedis = async () => {
+      const { default: Redis } = await import("ioredis");
+      const r = new Redis(process.env.REDIS_URL!);
+      try {
+        let cursor = "0";
+        do {
+          const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+          if (keys.length) await r.del(...keys);
+          cursor = next;
+        } while (cursor !== "0");
+      } finally {
+        r.disconnect();
+      }
+    };
+  }
   execFileSync(process.execPath, ["scripts/prepare-db.mjs", "--migrate-only"], { stdio: "inherit", env: process.env });
   return async () => {
     fs.rmSync(dir, { recursive: true, force: true });
     await dropDatabase?.();
+    await clearRedis?.();
   };
 }

@@ -11,6 +11,7 @@ import {
   authLimitKeys,
 } from "@/lib/server/auth-limits";
 import { db } from "@/lib/server/db";
+import { sharedStore } from "@/lib/server/rate-limit";
 import { DEVICE_COOKIE } from "@/lib/server/known-devices";
 import { sha256 } from "@/lib/server/tokens";
 import { call, signUp, uniqueEmail } from "@/tests/route-helpers";
@@ -49,7 +50,10 @@ function deviceCookieOf(res: Response): string {
 
 /** Moves a pause into the past, as if its time had passed. */
 async function endPause(email: string) {
-  await db.rateLimitBucket.update({ where: { key: authLimitKeys.pause(email) }, data: { resetAt: new Date(Date.now() - 1000) } });
+  const store = sharedStore();
+  const pause = await store.read(authLimitKeys.pause(email));
+  expect(pause).not.toBeNull();
+  await store.remove(authLimitKeys.pause(email));
 }
 
 describe("per-client limits count the TCP peer, not X-Forwarded-For (issue 11, failure 4)", () => {
@@ -131,7 +135,7 @@ describe("simultaneous sign-ins are counted before the password is checked (fail
     expect(statuses.filter((s) => s === 401).length).toBe(SIGNIN_LIMIT_PER_PAIR - 1);
     expect(statuses.filter((s) => s === 429).length).toBe(40 - SIGNIN_LIMIT_PER_PAIR + 1);
     // The pair's count holds every wrong password that was checked (refused attempts count nowhere).
-    expect((await db.rateLimitBucket.findUniqueOrThrow({ where: { key: authLimitKeys.pair(owner.email, peer) } })).count).toBe(SIGNIN_LIMIT_PER_PAIR);
+    expect((await sharedStore().read(authLimitKeys.pair(owner.email, peer)))!.count).toBe(SIGNIN_LIMIT_PER_PAIR);
     const right = await Promise.all(Array.from({ length: 10 }, () => signIn(owner.email, owner.password, { "x-studio-peer": peer })));
     expect(right.map((r) => r.status)).toEqual(new Array(10).fill(429));
     const user = await db.user.findUniqueOrThrow({ where: { email: owner.email } });
@@ -150,7 +154,7 @@ describe("simultaneous sign-ins are counted before the password is checked (fail
     expect(results.filter((r) => r.status === 401).length).toBeLessThanOrEqual(SIGNIN_LIMIT_PER_PAIR - 1);
     expect(results.every((r) => [200, 401, 429].includes(r.status))).toBe(true);
     const pairKey = authLimitKeys.pair(owner.email, peer);
-    expect((await db.rateLimitBucket.findUniqueOrThrow({ where: { key: pairKey } })).count).toBeLessThanOrEqual(SIGNIN_LIMIT_PER_PAIR);
+    expect((await sharedStore().read(pairKey))!.count).toBeLessThanOrEqual(SIGNIN_LIMIT_PER_PAIR);
     // Use up what is left of the limit, then the same burst again: nothing gets through.
     for (let i = 0; i < SIGNIN_LIMIT_PER_PAIR; i++) await signIn(owner.email, `more-wrong-${i}`, { "x-studio-peer": peer });
     const user = await db.user.findUniqueOrThrow({ where: { email: owner.email } });

@@ -9,6 +9,7 @@ import { GET as samplesRoute } from "./samples/route";
 import { POST as sampleDatasetRoute } from "./sample-dataset/route";
 import { PATCH as settingsRoute } from "./settings/route";
 import { db } from "@/lib/server/db";
+import { sharedStore } from "@/lib/server/rate-limit";
 import { call, signUp } from "@/tests/route-helpers";
 
 async function newProject(cookie: string, scene = "intent-chatbot", modelType = "ngram-bag", interfaces = ["chat"]) {
@@ -76,7 +77,7 @@ describe("POST /events (Playground predictions)", () => {
 
   it("stops a runaway loop with 429 and Retry-After", async () => {
     const id = await newProject(alice.cookie);
-    await db.rateLimitBucket.create({ data: { key: `events:${id}`, count: 600, resetAt: new Date(Date.now() + 30_000) } });
+    await sharedStore().put(`events:${id}`, { count: 600, resetAt: new Date(Date.now() + 30_000) });
     const r = await event(alice.cookie, id, { latencyMs: 1 });
     expect(r.status).toBe(429);
     expect(Number(r.res.headers.get("retry-after"))).toBeGreaterThan(0);
