@@ -5,6 +5,7 @@
 // lib/server/client-address.ts trusts X-Forwarded-For only from the proxies configured in
 // STUDIO_TRUSTED_PROXIES.
 import http from "node:http";
+import net from "node:net";
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -14,6 +15,30 @@ const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 
 export const PEER_HEADER = "x-studio-peer";
+
+/** How long a connection closed with its request body unread waits before it is cut. */
+const LINGER_MS = 2_000;
+
+/**
+ * A route that refuses a body it has not read whole (413, lib/server/body.ts) answers with
+ * `Connection: close`. Node then destroys the socket at once while the client is still sending;
+ * the unread bytes make that a reset, and a client busy writing often loses the answer (EPIPE
+ * instead of the 413). So for a request whose body is unfinished, the close is gentle: the answer
+ * and a FIN go out, nothing more is read (the client's writes stall; no bytes are taken in), and
+ * the socket is destroyed after LINGER_MS, or earlier when it closes.
+ */
+function closeGentlyIfBodyUnread(req) {
+  const socket = req.socket;
+  // Node calls destroySoon() after an answer that says `Connection: close`.
+  socket.destroySoon = function destroySoon() {
+    if (req.complete) return net.Socket.prototype.destroySoon.call(this);
+    this.pause();
+    this.end();
+    const timer = setTimeout(() => this.destroy(), LINGER_MS);
+    timer.unref();
+    this.once("close", () => clearTimeout(timer));
+  };
+}
 
 /**
  * Starts Next (production build unless `dev`) behind a plain Node HTTP server. Resolves once it
@@ -27,6 +52,7 @@ export async function serve({ port, host, dev = false }) {
   await app.prepare();
   const server = http.createServer((req, res) => {
     req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
+    closeGentlyIfBodyUnread(req);
     handle(req, res).catch((err) => {
       console.error("[server] request failed:", err);
       if (!res.headersSent) res.writeHead(500);
