@@ -5,6 +5,7 @@ import { cellValue } from "@/lib/ml/tabular/preprocess";
 import type { TabularRow } from "@/lib/ml/types";
 import { NODE_BACKBONES } from "./api-v1/backbones";
 import { db } from "./db";
+import { projectChanged } from "./cache-bus";
 import { AppError, notFound } from "./errors";
 import { getOwnedProject } from "./projects";
 import { randomToken, sha256 } from "./tokens";
@@ -104,7 +105,9 @@ export async function revokeApiKey(userId: string, projectId: string, keyId: str
   const key = await db.apiKey.findFirst({ where: { id: keyId, projectId }, select: keySelect });
   if (!key) throw notFound();
   if (key.revokedAt) return toSummary(key);
-  return toSummary(await db.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() }, select: keySelect }));
+  const revoked = await db.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() }, select: keySelect });
+  await projectChanged(projectId);
+  return toSummary(revoked);
 }
 
 export interface ApiPageInfo {

@@ -7,6 +7,7 @@ import { getScene } from "@/lib/scenes";
 import { putStream, readBlob } from "./blob-store";
 import { db } from "./db";
 import { lockRow } from "./db-lock";
+import { projectChanged } from "./cache-bus";
 import { AppError, notFound } from "./errors";
 
 /** Largest model bundle accepted (a fine-tuned MobileNetV2 is about 10 MB; heads are far smaller). */
@@ -139,6 +140,7 @@ export async function saveModelVersion(
       await tx.project.update({ where: { id: project.id }, data: { activeModelVersionId: v.id } });
       return v;
     });
+    await projectChanged(project.id);
     return summary(created, created.id, blob.size, dsVersion?.version ?? null);
   } finally {
     if (!committed) await fsp.rm(staged.tmpPath, { force: true });
@@ -207,6 +209,7 @@ export async function activateModelVersion(userId: string, projectId: string, ve
   const v = await db.modelVersion.findFirst({ where: { id: versionId, projectId: project.id }, select: { id: true } });
   if (!v) throw notFound();
   await db.project.update({ where: { id: project.id }, data: { activeModelVersionId: v.id } });
+  await projectChanged(project.id);
 }
 
 export async function readModelBundle(userId: string, projectId: string, versionId: string): Promise<Buffer> {

@@ -1,6 +1,8 @@
 import "server-only";
 import type { z } from "zod";
 import { db } from "./db";
+import { lockRow } from "./db-lock";
+import { projectChanged } from "./cache-bus";
 import { AppError, notFound } from "./errors";
 import type { createProjectSchema, updateProjectSchema } from "@/lib/schemas/project";
 import { checkEntityModelChoice, cleanDefaults, listEntityModelOptions, storedTemplateSettings, type EntityModelOption } from "./reply-templates";
@@ -153,6 +155,7 @@ export async function updateProject(
 export async function deleteProject(userId: string, projectId: string): Promise<void> {
   await getOwnedProject(userId, projectId);
   await db.project.delete({ where: { id: projectId } });
+  await projectChanged(projectId);
 }
 
 export interface ChatSettings {
@@ -198,7 +201,8 @@ export async function setChatSettings(userId: string, projectId: string, input: 
   }
   const linked = entityProjectId && types.length ? entityProjectId : null;
   const placeholderDefaults = linked ? cleanDefaults(input.placeholderDefaults ?? stored.placeholderDefaults, types) : {};
-  return db.$transaction(async (tx) => {
+  const saved = await db.$transaction(async (tx) => {
+    await lockRow(tx, "Project", projectId);
     const row = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { settings: true } });
     const settings = parseSettings(row.settings);
     const quickReplies = Object.fromEntries(Object.entries(input.quickReplies).filter(([, list]) => list.length > 0));
@@ -210,6 +214,9 @@ export async function setChatSettings(userId: string, projectId: string, input: 
     await tx.project.update({ where: { id: projectId }, data: { settings: JSON.stringify(settings) } });
     return { threshold: input.threshold, quickReplies, suggestions: input.suggestions, entityProjectId: linked, placeholderDefaults };
   });
+  // The REST API answers an intent bot with its reply templates: callers must see the new ones.
+  await projectChanged(projectId);
+  return saved;
 }
 
 /**

@@ -9,7 +9,8 @@ import { readBlob } from "../blob-store";
 import { readBodyText } from "../body";
 import { MAX_JSON_DEPTH, parseJsonWithin } from "@/lib/data/json-depth";
 import { db } from "../db";
-import { consume, type RateLimitResult } from "../rate-limit";
+import { consume, hotPathStore, type RateLimitResult } from "../rate-limit";
+import { cachedKey } from "./key-cache";
 import { ApiError } from "./errors";
 import { decodeImageInput } from "./images";
 import { NODE_BACKBONES } from "./backbones";
@@ -55,17 +56,20 @@ export async function authorize(authorization: string | null, slug: string): Pro
   const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
   if (!m) throw new ApiError("missing_api_key", 'Send your API key in the Authorization header: "Authorization: Bearer ams_…".');
   const key = m[1];
-  const row = isWellFormedApiKey(key)
-    ? await db.apiKey.findUnique({
-        where: { keyHash: hashApiKey(key) },
-        select: {
-          id: true,
-          revokedAt: true,
-          project: {
-            select: { id: true, apiSlug: true, scene: true, ownerId: true, settings: true, activeModelVersion: { select: { id: true, number: true, bundleBlobId: true } } },
+  const keyHash = isWellFormedApiKey(key) ? hashApiKey(key) : null;
+  const row = keyHash
+    ? await cachedKey(keyHash, () =>
+        db.apiKey.findUnique({
+          where: { keyHash },
+          select: {
+            id: true,
+            revokedAt: true,
+            project: {
+              select: { id: true, apiSlug: true, scene: true, ownerId: true, settings: true, activeModelVersion: { select: { id: true, number: true, bundleBlobId: true } } },
+            },
           },
-        },
-      })
+        }),
+      )
     : null;
   if (!row) throw new ApiError("invalid_api_key", "This API key is not valid. Check that you copied the whole key.");
   if (row.revokedAt) throw new ApiError("revoked_api_key", "This API key was revoked. Create a new key in the project's API tab.");
@@ -94,7 +98,7 @@ export function rateLimitHeaders(r: RateLimitResult): Record<string, string> {
 /** Counts the request against the key's limit; throws 429 (with Retry-After) when it is used up. */
 export async function checkRateLimit(keyId: string): Promise<Record<string, string>> {
   const { limit, windowSeconds } = rateLimitConfig();
-  const r = await consume(`api-key:${keyId}`, limit, windowSeconds * 1000);
+  const r = await consume(`api-key:${keyId}`, limit, windowSeconds * 1000, hotPathStore());
   const headers = rateLimitHeaders(r);
   if (!r.allowed) {
     throw new ApiError(

@@ -7,6 +7,7 @@ import { POST as createProjectRoute } from "@/app/api/projects/route";
 import { POST as saveModelRoute } from "@/app/api/projects/[id]/models/route";
 import { POST as createKeyRoute } from "@/app/api/projects/[id]/api-keys/route";
 import { DELETE as revokeKeyRoute } from "@/app/api/projects/[id]/api-keys/[keyId]/route";
+import { PATCH as activateVersionRoute } from "@/app/api/projects/[id]/models/[versionId]/route";
 import { GET as openApiRoute } from "@/app/api/v1/openapi.json/route";
 import { OPTIONS as predictOptions, POST as predictRoute } from "./route";
 import { loadPredictor, type ClassifierPredictor, type RegressorPredictor } from "@/lib/ml/predictor";
@@ -165,6 +166,19 @@ describe("POST /api/v1/models/{slug}/predict", () => {
     const revoked = await predict(temp.slug, temp.secret, { input: "hi" });
     expect(revoked.status).toBe(401);
     expect(revoked.json.error).toEqual({ code: "revoked_api_key", message: "This API key was revoked. Create a new key in the project's API tab." });
+  });
+
+  it("a key known from an earlier call follows the project at once: a new or re-activated version answers the next call", async () => {
+    const id = await projectWithModel(alice, "intent-chatbot", "ngram-bag", textBundle);
+    const key = await newKey(alice, id);
+    expect((await predict(key.slug, key.secret, { input: "hi" })).json.modelVersion).toBe(1);
+    const second = await call(saveModelRoute, { rawBody: new Blob([textBundle as BlobPart]), headers: { "content-type": "application/octet-stream" }, cookie: alice.cookie, params: { id } });
+    expect(second.status).toBe(201);
+    expect((await predict(key.slug, key.secret, { input: "hi" })).json.modelVersion).toBe(2);
+    const first = await db.modelVersion.findFirstOrThrow({ where: { projectId: id, number: 1 } });
+    const act = await call(activateVersionRoute, { method: "PATCH", body: { active: true }, cookie: alice.cookie, params: { id, versionId: first.id } });
+    expect(act.status).toBe(200);
+    expect((await predict(key.slug, key.secret, { input: "hi" })).json.modelVersion).toBe(1);
   });
 
   it("a key of another project gets 403; an unknown slug 404", async () => {
@@ -400,7 +414,8 @@ describe("GET /api/v1/openapi.json", () => {
     expect(r.status).toBe(200);
     const doc = r.json;
     expect(doc.openapi).toBe("3.1.0");
-    expect(doc.servers[0].url).toBe("http://studio.example:8080/api/v1");
+    // Relative to the document (a configured STUDIO_PUBLIC_URL otherwise; see openapi.json/openapi.test.ts).
+    expect(doc.servers[0].url).toBe("/api/v1");
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
     const op = doc.paths["/models/{slug}/predict"].post;
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "403", "404", "409", "413", "429"]));
