@@ -1,14 +1,22 @@
 import "server-only";
 import { db } from "../db";
+import { redis, redisKey } from "../redis";
 
 /**
  * Write-behind log of REST API use: the key's last use and one PredictionEvent per input
  * (channel "api"; never the input itself). Answers never wait for it: events are queued and
  * written together, in one transaction, at most FLUSH_MS later, so a busy key costs one database
- * commit per flush instead of two per request. A crash loses at most that much monitoring data.
+ * commit per flush instead of two per request.
+ *
+ * Without Redis the queue is in this process (a crash loses at most FLUSH_MS of monitoring data).
+ * With REDIS_URL it is a Redis list shared by the replicas: any replica's flush takes what is
+ * there (LPOP of a batch is atomic, so no event is written twice), and what a crashed replica
+ * queued is written by the others.
  */
 const FLUSH_MS = 250;
 const FLUSH_AT = 500;
+/** Events one flush takes from Redis. */
+const BATCH = 2_000;
 
 export interface ApiUseEvent {
   projectId: string;
@@ -18,44 +26,106 @@ export interface ApiUseEvent {
   latencyMs: number;
 }
 
+type QueuedEvent = ApiUseEvent & { createdAt: Date };
+
 interface Queue {
-  events: (ApiUseEvent & { createdAt: Date })[];
+  events: QueuedEvent[];
   keys: Map<string, Date>;
   timer: ReturnType<typeof setTimeout> | null;
   flushing: Promise<void> | null;
+  /** Pushes to Redis not yet acknowledged (a flush waits for them). */
+  pushing: Set<Promise<unknown>>;
 }
 
 const g = globalThis as unknown as { __studioApiUsage?: Queue };
-const queue: Queue = (g.__studioApiUsage ??= { events: [], keys: new Map(), timer: null, flushing: null });
+const queue: Queue = (g.__studioApiUsage ??= { events: [], keys: new Map(), timer: null, flushing: null, pushing: new Set() });
+
+const EVENTS_KEY = () => redisKey("usage:events");
+const KEYS_KEY = () => redisKey("usage:keys");
+
+function schedule(now: boolean) {
+  if (now) void flushApiUsage();
+  else queue.timer ??= setTimeout(() => void flushApiUsage(), FLUSH_MS);
+}
 
 export function recordApiUse(keyId: string, events: ApiUseEvent[]): void {
   const now = new Date();
+  const r = redis();
+  if (r) {
+    const payload = events.map((e) => JSON.stringify({ ...e, createdAt: now.getTime() }));
+    const push = r
+      .multi()
+      .rpush(EVENTS_KEY(), ...(payload.length ? payload : [JSON.stringify(null)]))
+      // Keep the latest use per key (HSET of a later time wins within one flush window).
+      .hset(KEYS_KEY(), keyId, String(now.getTime()))
+      .exec()
+      .catch((e) => console.error("[api/v1] could not queue API use in Redis:", e))
+      .finally(() => queue.pushing.delete(push));
+    queue.pushing.add(push);
+    schedule(false);
+    return;
+  }
   for (const e of events) queue.events.push({ ...e, createdAt: now });
   queue.keys.set(keyId, now);
-  if (queue.events.length >= FLUSH_AT) void flushApiUsage();
-  else queue.timer ??= setTimeout(() => void flushApiUsage(), FLUSH_MS);
+  schedule(queue.events.length >= FLUSH_AT);
+}
+
+async function takeFromRedis(): Promise<{ events: QueuedEvent[]; keys: [string, Date][] }> {
+  const r = redis()!;
+  await Promise.all(queue.pushing);
+  const [[, raw], [, keyTimes]] = (await r
+    .multi()
+    .lpop(EVENTS_KEY(), BATCH)
+    .hgetall(KEYS_KEY())
+    .del(KEYS_KEY())
+    .exec()) as [[Error | null, string[] | null], [Error | null, Record<string, string>], unknown];
+  const events: QueuedEvent[] = [];
+  for (const line of raw ?? []) {
+    const e = JSON.parse(line) as (ApiUseEvent & { createdAt: number }) | null;
+    if (e) events.push({ ...e, createdAt: new Date(e.createdAt) });
+  }
+  const keys = Object.entries(keyTimes ?? {}).map(([id, at]) => [id, new Date(Number(at))] as [string, Date]);
+  // More waiting than one batch: come back at once.
+  if ((raw?.length ?? 0) >= BATCH) schedule(false);
+  return { events, keys };
 }
 
 /** Writes what is queued; errors are logged, never thrown (monitoring must not break answers). */
 export async function flushApiUsage(): Promise<void> {
   if (queue.timer) clearTimeout(queue.timer);
   queue.timer = null;
-  await queue.flushing; // one flush at a time: SQLite has one writer anyway
-  const events = queue.events.splice(0);
-  const keys = [...queue.keys];
-  queue.keys.clear();
-  if (events.length === 0 && keys.length === 0) return;
-  queue.flushing = db
-    .$transaction([
-      ...keys.map(([id, at]) => db.apiKey.updateMany({ where: { id }, data: { lastUsedAt: at } })),
-      db.predictionEvent.createMany({ data: events.map((e) => ({ ...e, channel: "api", fallback: false })) }),
-    ])
-    .then(
-      () => undefined,
-      (e) => console.error(`[api/v1] could not record ${events.length} API predictions:`, e),
-    )
-    .finally(() => {
-      queue.flushing = null;
-    });
+  await queue.flushing; // one flush at a time per process
+  queue.flushing = (async () => {
+    let taken: { events: QueuedEvent[]; keys: [string, Date][] };
+    try {
+      taken = redis() ? await takeFromRedis() : { events: queue.events.splice(0), keys: [...queue.keys] };
+    } catch (e) {
+      console.error("[api/v1] could not read the API use queue:", e);
+      return;
+    }
+    queue.keys.clear();
+    const { events, keys } = taken;
+    if (events.length === 0 && keys.length === 0) return;
+    try {
+      await db.$transaction([
+        ...keys.map(([id, at]) => db.apiKey.updateMany({ where: { id }, data: { lastUsedAt: at } })),
+        db.predictionEvent.createMany({ data: events.map((e) => ({ ...e, channel: "api", fallback: false })) }),
+      ]);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "P2003") {
+        console.error(`[api/v1] could not record ${events.length} API predictions:`, e);
+        return;
+      }
+      // A project deleted meanwhile (its events fail the foreign key) must not cost everyone
+      // else's: write one by one, dropping only what cannot be written.
+      let lost = 0;
+      for (const ev of events) {
+        await db.predictionEvent.create({ data: { ...ev, channel: "api", fallback: false } }).catch(() => lost++);
+      }
+      if (lost) console.error(`[api/v1] could not record ${lost} API predictions:`, e);
+    }
+  })().finally(() => {
+    queue.flushing = null;
+  });
   await queue.flushing;
 }
