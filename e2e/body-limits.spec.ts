@@ -70,3 +70,29 @@ test("five parallel 200 MB chunked bodies get 413 at once, the connections close
   // And it still answers normally.
   expect((await request.post("/api/locale", { data: { locale: "en" } })).status()).toBe(200);
 });
+
+test("pages take no body, and a route that reads none does not swallow one: both answer at once and close the connection", async ({ request, baseURL }) => {
+  test.setTimeout(120_000);
+  const base = baseURL!;
+  const pid = serverPid();
+  const targets: BodyTarget[] = [{ path: "/signin" }, { path: "/projects" }, { path: "/m/no-such-link" }, { path: "/api/auth/signout" }];
+  for (const t of targets) await sendOversizedBody({ base, totalBytes: 16 * 1024 * 1024, ...t });
+  await new Promise((r) => setTimeout(r, 1000));
+
+  const run = await attackInParallel({ base, pid, targets, totalBytes: BODY_BYTES });
+  const growthKiB = run.rssPeakKiB - run.rssBeforeKiB!;
+  console.log(`RSS +${Math.round(growthKiB / 1024)} MiB;`, run.results.map((r) => `${r.path}: ${r.status} after ${r.msToResponse} ms`).join("; "));
+  const [signinPage, projectsPage, sharePage, signout] = run.results;
+  for (const r of [signinPage, projectsPage, sharePage]) expect(r.status, r.path).toBe(413);
+  expect(signout.status).toBe(200);
+  for (const r of run.results) {
+    expect(r.error, r.path).toBeNull();
+    expect(r.bytesSent, r.path).toBeLessThan(r.totalBytes);
+    expect(r.headers.connection, r.path).toBe("close");
+    expect(r.serverClosedAfterMs, `${r.path}: the server kept the connection open`).not.toBeNull();
+  }
+  expect(growthKiB, `the server grew by ${Math.round(growthKiB / 1024)} MiB`).toBeLessThan(MAX_GROWTH_KIB);
+
+  // Pages without a body are served as before.
+  expect((await request.get("/signin")).status()).toBe(200);
+});

@@ -20,14 +20,20 @@ export const PEER_HEADER = "x-studio-peer";
 const LINGER_MS = 2_000;
 
 /**
- * A route that refuses a body it has not read whole (413, lib/server/body.ts) answers with
- * `Connection: close`. Node then destroys the socket at once while the client is still sending;
- * the unread bytes make that a reset, and a client busy writing often loses the answer (EPIPE
- * instead of the 413). So for a request whose body is unfinished, the close is gentle: the answer
- * and a FIN go out, nothing more is read (the client's writes stall; no bytes are taken in), and
- * the socket is destroyed after LINGER_MS, or earlier when it closes.
+ * A request answered before its body was read whole (a route refused it with 413, lib/server/body.ts,
+ * or took none) must not hold the connection while the client sends the rest: Node would keep the
+ * connection and read and discard the remainder, however large. So such an answer says
+ * `Connection: close`. Node then destroys the socket at once while the client is still sending; the
+ * unread bytes make that a reset, and a client busy writing often loses the answer (EPIPE instead
+ * of the 413). So the close is gentle: the answer and a FIN go out, nothing more is read (the
+ * client's writes stall; no bytes are taken in), and the socket is destroyed after LINGER_MS.
  */
-function closeGentlyIfBodyUnread(req) {
+function closeIfBodyUnread(req, res) {
+  const writeHead = res.writeHead;
+  res.writeHead = function writeHeadClosing(...args) {
+    if (!req.complete) this.setHeader("connection", "close");
+    return writeHead.apply(this, args);
+  };
   const socket = req.socket;
   // Node calls destroySoon() after an answer that says `Connection: close`.
   socket.destroySoon = function destroySoon() {
@@ -38,6 +44,20 @@ function closeGentlyIfBodyUnread(req) {
     timer.unref();
     this.once("close", () => clearTimeout(timer));
   };
+}
+
+/**
+ * Only /api/ routes read request bodies, each with its own limit. Pages take none (the app has no
+ * Server Actions), yet Next would hand a page request's body to proxy.ts, buffering up to 10 MB of
+ * it and reading all of it before answering. A page request that comes with a body is refused here,
+ * before Next sees it. (Not in development: Next's dev overlay posts to its own paths.)
+ */
+function refuseBodyOutsideApi(req, res) {
+  if (new URL(req.url ?? "/", "http://localhost").pathname.startsWith("/api/")) return false;
+  if (req.headers["transfer-encoding"] === undefined && !(Number(req.headers["content-length"] ?? 0) > 0)) return false;
+  res.writeHead(413, { "content-length": "0" });
+  res.end();
+  return true;
 }
 
 /**
@@ -52,7 +72,8 @@ export async function serve({ port, host, dev = false }) {
   await app.prepare();
   const server = http.createServer((req, res) => {
     req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
-    closeGentlyIfBodyUnread(req);
+    closeIfBodyUnread(req, res);
+    if (!dev && refuseBodyOutsideApi(req, res)) return;
     handle(req, res).catch((err) => {
       console.error("[server] request failed:", err);
       if (!res.headersSent) res.writeHead(500);
