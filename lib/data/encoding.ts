@@ -44,20 +44,88 @@ function looksLikeUtf16(bytes: Uint8Array): "le" | "be" | null {
   return null;
 }
 
-// Share of double-byte sequences that fall in the GB2312 area (both bytes 0xA1–0xFE): high for
-// Chinese text, low for Latin-1 text where an accented letter is followed by an ASCII byte.
-function gb2312Share(bytes: Uint8Array): number {
-  let pairs = 0;
-  let gbPairs = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b < 0x80) continue;
-    pairs++;
-    const t = bytes[i + 1];
-    if (b >= 0xa1 && b <= 0xf7 && t !== undefined && t >= 0xa1 && t <= 0xfe) gbPairs++;
-    i++; // a GBK character is two bytes (four-byte GB18030 forms are rare in real files)
+/**
+ * Share of double-byte sequences that fall in the GB2312 area (both bytes 0xA1–0xFE): high for
+ * Chinese text, low for Latin-1 text where an accented letter is followed by an ASCII byte. Fed
+ * chunk by chunk, so a file can be measured without holding it.
+ */
+export class Gb2312Share {
+  private pairs = 0;
+  private gbPairs = 0;
+  /** The lead byte of a pair whose trail byte is in the next chunk. */
+  private lead = -1;
+
+  push(bytes: Uint8Array): void {
+    let i = 0;
+    if (this.lead >= 0 && bytes.length > 0) {
+      this.count(this.lead, bytes[0]);
+      this.lead = -1;
+      i = 1;
+    }
+    for (; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (b < 0x80) continue;
+      if (i + 1 >= bytes.length) {
+        this.lead = b;
+        return;
+      }
+      this.count(b, bytes[i + 1]);
+      i++; // a GBK character is two bytes (four-byte GB18030 forms are rare in real files)
+    }
   }
-  return pairs === 0 ? 1 : gbPairs / pairs;
+
+  private count(b: number, t: number | undefined) {
+    this.pairs++;
+    if (b >= 0xa1 && b <= 0xf7 && t !== undefined && t >= 0xa1 && t <= 0xfe) this.gbPairs++;
+  }
+
+  share(): number {
+    if (this.lead >= 0) {
+      this.count(this.lead, undefined);
+      this.lead = -1;
+    }
+    return this.pairs === 0 ? 1 : this.gbPairs / this.pairs;
+  }
+}
+
+function gb2312Share(bytes: Uint8Array): number {
+  const g = new Gb2312Share();
+  g.push(bytes);
+  return g.share();
+}
+
+/** Above this share of GB2312 pairs, text that is not UTF-8 is read as GB18030. */
+export const GB18030_SHARE = 0.9;
+
+/** What the first bytes decide on their own: a BOM or UTF-16; null = UTF-8 or a legacy encoding. */
+export function encodingFromPrefix(prefix: Uint8Array): { encoding: "utf-8-bom" | "utf-16le" | "utf-16be"; skip: number } | null {
+  if (startsWith(prefix, [0xef, 0xbb, 0xbf])) return { encoding: "utf-8-bom", skip: 3 };
+  const utf16 = looksLikeUtf16(prefix);
+  if (utf16 === "le") return { encoding: "utf-16le", skip: startsWith(prefix, [0xff, 0xfe]) ? 2 : 0 };
+  if (utf16 === "be") return { encoding: "utf-16be", skip: startsWith(prefix, [0xfe, 0xff]) ? 2 : 0 };
+  return null;
+}
+
+/** Decodes a byte stream piece by piece; a character split between chunks is kept for the next. */
+export interface IncrementalDecoder {
+  /** Throws on invalid bytes for strict "utf-8" only. */
+  write(bytes: Uint8Array): string;
+  end(): string;
+}
+
+/**
+ * An incremental decoder giving exactly what decodeText gives for the whole input. "utf-8" is
+ * strict (throws at the first invalid sequence, so the caller can fall back to a legacy encoding).
+ * Callers skip the BOM bytes named by encodingFromPrefix first.
+ */
+export function incrementalDecoder(encoding: TextEncodingId): IncrementalDecoder {
+  if (encoding === "utf-8" || encoding === "utf-8-bom") {
+    const d = new TextDecoder("utf-8", { fatal: encoding === "utf-8" });
+    return { write: (b) => d.decode(b, { stream: true }), end: () => d.decode() };
+  }
+  const iconvName = encoding === "utf-16le" ? "utf-16le" : encoding === "utf-16be" ? "utf-16be" : encoding;
+  const d = iconv.getDecoder(iconvName, { stripBOM: true });
+  return { write: (b) => d.write(b as Buffer), end: () => d.end() ?? "" };
 }
 
 /**
@@ -86,7 +154,7 @@ export function decodeText(input: DataInput): DecodedText {
   } catch {
     // not UTF-8: fall through to the legacy encodings
   }
-  if (gb2312Share(bytes) >= 0.9) {
+  if (gb2312Share(bytes) >= GB18030_SHARE) {
     return { text: iconv.decode(bytes, "gb18030"), encoding: "gb18030", guessed: false };
   }
   return { text: iconv.decode(bytes, "windows-1252"), encoding: "windows-1252", guessed: true };

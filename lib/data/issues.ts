@@ -14,6 +14,11 @@ export const ISSUE_CODES = [
   "table-no-rows",
   "table-too-many-rows",
   "table-too-many-columns",
+  "table-too-many-cells",
+  "more-issues",
+  "file-too-complex",
+  "xlsx-too-large",
+  "xlsx-too-many-strings",
   // rows of a table
   "row-extra-cells",
   "csv-unclosed-quote",

@@ -12,12 +12,24 @@ export const MAX_UPLOAD_BYTES = 100 * MiB;
 export const MAX_ROWS = 100_000;
 /** Columns in one table. */
 export const MAX_COLUMNS = 500;
+/**
+ * Cells (rows × columns) read from one table: rows beyond it are left out with a warning, so a
+ * wide file cannot take hundreds of MB (100,000 rows of 20 columns, or 4,000 rows of 500).
+ */
+export const MAX_CELLS = 2_000_000;
+/** Row-level problems listed for one file; the rest are counted in one summary line. */
+export const MAX_ISSUES = 1_000;
 /** Characters in one text sample (a longer text is rejected, it is probably a broken row). */
 export const MAX_TEXT_CHARS = 10_000;
 /** Characters in one label or class name. */
 export const MAX_LABEL_CHARS = 100;
 /** Distinct labels/classes in one dataset. */
 export const MAX_CLASSES = 1_000;
+
+/** XLSX: uncompressed size of the workbook parts that are read (sheets + shared strings). */
+export const MAX_XLSX_XML_BYTES = 100 * MiB;
+/** XLSX: distinct strings in the workbook's shared-strings table. */
+export const MAX_XLSX_SHARED_STRINGS = 1_000_000;
 
 /** Files (not folders) in one ZIP archive, checked from the directory before anything is inflated. */
 export const MAX_ZIP_FILES = 10_000;
@@ -53,9 +65,13 @@ export interface DataLimits {
   maxUploadBytes: number;
   maxRows: number;
   maxColumns: number;
+  maxCells: number;
+  maxIssues: number;
   maxTextChars: number;
   maxLabelChars: number;
   maxClasses: number;
+  maxXlsxXmlBytes: number;
+  maxXlsxSharedStrings: number;
   maxZipFiles: number;
   maxZipTotalUncompressedBytes: number;
   maxZipEntryBytes: number;
@@ -75,9 +91,13 @@ export const DEFAULT_LIMITS: Readonly<DataLimits> = Object.freeze({
   maxUploadBytes: MAX_UPLOAD_BYTES,
   maxRows: MAX_ROWS,
   maxColumns: MAX_COLUMNS,
+  maxCells: MAX_CELLS,
+  maxIssues: MAX_ISSUES,
   maxTextChars: MAX_TEXT_CHARS,
   maxLabelChars: MAX_LABEL_CHARS,
   maxClasses: MAX_CLASSES,
+  maxXlsxXmlBytes: MAX_XLSX_XML_BYTES,
+  maxXlsxSharedStrings: MAX_XLSX_SHARED_STRINGS,
   maxZipFiles: MAX_ZIP_FILES,
   maxZipTotalUncompressedBytes: MAX_ZIP_TOTAL_UNCOMPRESSED_BYTES,
   maxZipEntryBytes: MAX_ZIP_ENTRY_BYTES,

@@ -43,6 +43,26 @@ export const MESSAGES: Readonly<Record<IssueCode, Localized>> = {
     en: "the table has {count} columns, more than the {limit} limit — remove the columns you do not need.",
     "zh-CN": "表格有 {count} 列，超过了 {limit} 列的上限——请删除不需要的列。",
   },
+  "table-too-many-cells": {
+    en: "only the first {limit} rows are used: with {columns} columns, at most {cells} cells (rows × columns) are read from one table. This row and the ones after it were left out — remove the columns you do not need to keep more rows.",
+    "zh-CN": "只使用前 {limit} 行：表格有 {columns} 列，每个表格最多读取 {cells} 个单元格（行数 × 列数）。从这一行开始的数据未被使用——删除不需要的列即可保留更多行。",
+  },
+  "more-issues": {
+    en: "{count} more rows had problems and were left out; they are not listed one by one — fix the rows listed above and upload the file again to see them.",
+    "zh-CN": "另有 {count} 行有问题，已被跳过，这里不再逐一列出——请先修正上面列出的行，再重新上传查看其余问题。",
+  },
+  "file-too-complex": {
+    en: "reading this file needed more memory or time than the server allows for one file ({limit}) — split it into smaller files or remove what you do not need.",
+    "zh-CN": "读取这个文件所需的内存或时间超过了服务器对单个文件的上限（{limit}）——请拆分成较小的文件，或删除不需要的内容。",
+  },
+  "xlsx-too-large": {
+    en: "the workbook's sheets hold {sizeBytes} of data once unpacked, more than the {limitBytes} limit — save the sheet you need as CSV, or split the workbook.",
+    "zh-CN": "这个工作簿的工作表解压后有 {sizeBytes} 的数据，超过了 {limitBytes} 的上限——请把需要的工作表另存为 CSV，或拆分工作簿。",
+  },
+  "xlsx-too-many-strings": {
+    en: "the workbook has {count} different texts, more than the {limit} limit — save the sheet you need as CSV, or split the workbook.",
+    "zh-CN": "这个工作簿有 {count} 个不同的文本，超过了 {limit} 的上限——请把需要的工作表另存为 CSV，或拆分工作簿。",
+  },
   "row-extra-cells": {
     en: "this row has {cells} cells but the header has {columns} — a comma in the text is probably not inside double quotes. Put the text in quotes or fix the row.",
     "zh-CN": "这一行有 {cells} 个单元格，而表头只有 {columns} 列——文本中的逗号可能没有用英文双引号括起来。请给文本加上引号或修正该行。",

@@ -4,7 +4,7 @@ import { type DataInput, toArrayBuffer, toBytes } from "./input";
 import { type Result, error, fail, ok, withFile } from "./issues";
 import { type DataLimits, resolveLimits } from "./limits";
 import { type HeaderMode, type Table, buildTable } from "./table";
-import { isZip, listZipEntries, planZipExtraction } from "./zip";
+import { extractZipEntry, isZip, listZipEntries, planZipExtraction } from "./zip";
 
 export interface XlsxOptions {
   header?: HeaderMode;
@@ -33,10 +33,31 @@ export function xlsxCellText(v: unknown): string {
   return String(v).trim();
 }
 
+/** Shared-string items (`<si>`, also with a namespace prefix) in sharedStrings.xml, counted on the bytes. */
+export function countStringItems(xml: Uint8Array): number {
+  let n = 0;
+  const LT = 0x3c, S = 0x73, I = 0x69, COLON = 0x3a;
+  for (let p = xml.indexOf(I); p >= 0; p = xml.indexOf(I, p + 1)) {
+    if (xml[p - 1] !== S) continue;
+    const before = xml[p - 2];
+    if (before !== LT && before !== COLON) continue;
+    if (before === COLON) {
+      // "<x:si>" counts, "</x:si>" does not
+      let lt = p - 3;
+      while (lt >= 0 && p - lt < 40 && xml[lt] !== LT) lt--;
+      if (lt < 0 || xml[lt] !== LT || xml[lt + 1] === 0x2f) continue;
+    }
+    const after = xml[p + 1];
+    if (after === 0x3e || after === 0x2f || after === 0x20 || after === 0x09 || after === 0x0a || after === 0x0d) n++;
+  }
+  return n;
+}
+
 /**
  * Parses the chosen sheet of an .xlsx file (browser and Node: the universal entry of
- * read-excel-file reads an ArrayBuffer). The archive is checked against the ZIP limits before
- * read-excel-file inflates it. Row numbers are the spreadsheet's own row numbers.
+ * read-excel-file reads an ArrayBuffer). The archive is checked against the ZIP limits, and its XML
+ * parts against the XLSX limits (unpacked size, shared-strings count), before read-excel-file
+ * inflates it. Row numbers are the spreadsheet's own row numbers.
  */
 export async function parseXlsx(input: DataInput, options: XlsxOptions = {}): Promise<Result<XlsxTable>> {
   const limits = resolveLimits(options.limits);
@@ -52,6 +73,18 @@ export async function parseXlsx(input: DataInput, options: XlsxOptions = {}): Pr
   if (!plan.ok) return plan;
   const refused = plan.value.issues.filter((i) => i.severity === "error");
   if (refused.length) return fail(withFile(refused, options.fileName));
+  // read-excel-file inflates every XML part and keeps each sheet and the shared strings whole:
+  // bound that work before it starts
+  const xml = listed.value.filter((e) => !e.isDirectory && /\.xml(\.rels)?$/i.test(e.name));
+  const xmlBytes = xml.reduce((n, e) => n + e.uncompressedSize, 0);
+  if (xmlBytes > limits.maxXlsxXmlBytes) return reject("xlsx-too-large", { sizeBytes: xmlBytes, limitBytes: limits.maxXlsxXmlBytes });
+  const sharedStrings = xml.find((e) => /(^|\/)sharedStrings\.xml$/i.test(e.name));
+  if (sharedStrings) {
+    const inflated = extractZipEntry(bytes, sharedStrings);
+    if (!inflated.ok) return fail(withFile(inflated.issues, options.fileName));
+    const count = countStringItems(inflated.value);
+    if (count > limits.maxXlsxSharedStrings) return reject("xlsx-too-many-strings", { count, limit: limits.maxXlsxSharedStrings });
+  }
 
   let sheets: { sheet: string; data: unknown[][] }[];
   try {
