@@ -10,7 +10,8 @@ import path from "node:path";
  *
  * STUDIO_TEST_DB=postgres runs the same tests on PostgreSQL: a fresh database is created on the
  * server at STUDIO_TEST_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres) and dropped
- * afterwards. Otherwise a SQLite file in a temporary folder.
+ * afterwards. Otherwise a SQLite file in a temporary folder. With REDIS_URL the shared state goes to
+ * Redis under a prefix of this run; STUDIO_TEST_S3=1 stores blobs in an in-process S3 server.
  */
 export default async function setup() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "studio-unit-"));
@@ -62,8 +63,17 @@ export default async function setup() {
       }
     };
   }
+  // STUDIO_TEST_S3=1: blobs go to an S3-protocol server (s3rver) started here for the run.
+  let closeS3: (() => Promise<void>) | null = null;
+  if (process.env.STUDIO_TEST_S3 === "1") {
+    const { startS3Server } = await import("./s3-server.mjs");
+    const s3 = await startS3Server({ bucket: "studio-test" });
+    Object.assign(process.env, s3.env);
+    closeS3 = s3.close;
+  }
   execFileSync(process.execPath, ["scripts/prepare-db.mjs", "--migrate-only"], { stdio: "inherit", env: process.env });
   return async () => {
+    await closeS3?.();
     fs.rmSync(dir, { recursive: true, force: true });
     await dropDatabase?.();
     await clearRedis?.();

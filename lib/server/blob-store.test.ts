@@ -3,9 +3,15 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { diskBackend, useBlobBackend } from "./blob-backends";
 import { TEMP_MAX_AGE_MS, blobPath, blobRoot, cleanTempFiles, collectGarbage, putBytes, putStream, writeBlobFile } from "./blob-store";
 import { db } from "./db";
+
+// Crash safety and collection of the local disk backend (files aged with utimes); the S3 backend
+// has its own tests in blob-backends.test.ts. Forced here so the S3 run of the suite tests disk too.
+beforeAll(() => useBlobBackend(diskBackend));
+afterAll(() => useBlobBackend(null));
 
 const stream = (chunks: Uint8Array[]) =>
   new ReadableStream<Uint8Array>({

@@ -4,14 +4,17 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { dataDir } from "./db-url.mjs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { BLOB_ID_RE, BlobNotFoundError, blobBackend, diskPath, diskRoot } from "./blob-backends";
 import { db } from "./db";
 import { AppError } from "./errors";
 
 /**
- * Content-addressed blob store under DATA_DIR/blobs. Bytes are written to a temporary file,
- * fsynced and renamed into place before the database row is created, so the database never
- * references a missing or half-written file. The same bytes uploaded twice are stored once.
+ * Content-addressed blob store: the local disk (DATA_DIR/blobs) or S3-compatible object storage
+ * (lib/server/blob-backends.ts). Bytes are written to a local temporary file, fsynced, and placed
+ * (renamed, or uploaded) before the database row is created, so the database never references a
+ * missing or half-written blob. The same bytes uploaded twice are stored once.
  *
  * Crash safety and garbage collection (run at start and periodically by lib/server/maintenance.ts):
  * - A temporary file is named after the host and process writing it, so cleanTempFiles removes
@@ -21,15 +24,21 @@ import { AppError } from "./errors";
  *   (written, renamed or touched) and its row with a fresh createdAt, so a blob being stored by a
  *   running request is always younger than the grace period and never collected.
  */
+/** The local blob folder; its tmp/ holds uploads being written, with either backend. */
 export function blobRoot(): string {
-  return path.join(dataDir(), "blobs");
+  return diskRoot();
 }
 
-const ID_RE = /^[0-9a-f]{64}$/;
+const ID_RE = BLOB_ID_RE;
 
-export function blobPath(id: string): string {
+function checkId(id: string): string {
   if (!ID_RE.test(id)) throw new AppError("not_found", "errors.notFound");
-  return path.join(blobRoot(), id.slice(0, 2), id.slice(2, 4), id);
+  return id;
+}
+
+/** Where the disk backend keeps a blob (tests and tools; the app reads through the backend). */
+export function blobPath(id: string): string {
+  return diskPath(checkId(id));
 }
 
 function tempDir(): string {
@@ -48,14 +57,12 @@ async function tempFile(): Promise<string> {
 }
 
 /**
- * Renames the finished temporary file over the blob's path. Always a rename, also when the same
- * bytes are already stored: the file then carries a fresh modification time, which keeps the
- * garbage collector off it until the caller has created its row.
+ * Places the finished temporary file as blob `id`, also when the same bytes are already stored:
+ * the blob then counts as fresh, which keeps the garbage collector off it until the caller has
+ * created its row.
  */
-async function moveIntoPlace(tmp: string, id: string): Promise<void> {
-  const final = blobPath(id);
-  await fsp.mkdir(path.dirname(final), { recursive: true });
-  await fsp.rename(tmp, final);
+async function moveIntoPlace(tmp: string, id: string, size: number, mime: string): Promise<void> {
+  await blobBackend().place(tmp, checkId(id), size, mime);
 }
 
 export interface StoredBlob {
@@ -83,14 +90,8 @@ async function upsertRow(id: string, size: number, mime: string, ownerId: string
 export async function writeBlobFile(bytes: Uint8Array): Promise<{ id: string; size: number; created: boolean }> {
   const id = createHash("sha256").update(bytes).digest("hex");
   // Already stored: touch it, so the garbage collector sees it as fresh until the row exists; if
-  // the collector removed it just now, write it again.
-  const now = new Date();
-  try {
-    await fsp.utimes(blobPath(id), now, now);
-    return { id, size: bytes.byteLength, created: false };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-  }
+  // the collector removed it just now (or the store cannot touch), write it again.
+  if (await blobBackend().touch(id)) return { id, size: bytes.byteLength, created: false };
   const tmp = await tempFile();
   const fh = await fsp.open(tmp, "w");
   try {
@@ -99,13 +100,13 @@ export async function writeBlobFile(bytes: Uint8Array): Promise<{ id: string; si
   } finally {
     await fh.close();
   }
-  await moveIntoPlace(tmp, id);
+  await moveIntoPlace(tmp, id, bytes.byteLength, "application/octet-stream");
   return { id, size: bytes.byteLength, created: true };
 }
 
 /** Deletes a blob's file when no database row names it (after a failed transaction). */
 export async function removeUnreferencedFile(id: string): Promise<void> {
-  if (!(await db.blob.findUnique({ where: { id }, select: { id: true } }))) await fsp.rm(blobPath(id), { force: true });
+  if (!(await db.blob.findUnique({ where: { id }, select: { id: true } }))) await blobBackend().remove(checkId(id));
 }
 
 /** Stores bytes already in memory (parsed uploads, ZIP entries, model bundles). */
@@ -159,14 +160,52 @@ export async function putStream(
     size,
     tmpPath: tmp,
     commit: async (mime, ownerId) => {
-      await moveIntoPlace(tmp, id);
+      await moveIntoPlace(tmp, id, size, mime);
       return upsertRow(id, size, mime, ownerId);
     },
   };
 }
 
+/** A blob's bytes, whole (model bundles for the predictor, small files). */
 export async function readBlob(id: string): Promise<Buffer> {
-  return fsp.readFile(blobPath(id));
+  try {
+    return await blobBackend().read(checkId(id));
+  } catch (e) {
+    if (e instanceof BlobNotFoundError) throw new AppError("not_found", "errors.notFound");
+    throw e;
+  }
+}
+
+/** A blob as a stream, to answer a request without holding it in memory. */
+export async function openBlob(id: string): Promise<{ stream: ReadableStream<Uint8Array>; size: number }> {
+  try {
+    return await blobBackend().open(checkId(id));
+  } catch (e) {
+    if (e instanceof BlobNotFoundError) throw new AppError("not_found", "errors.notFound");
+    throw e;
+  }
+}
+
+/**
+ * A local file with the blob's bytes, for work that reads a file (parsing in a worker thread): the
+ * blob itself on disk, a temporary download from S3 (removed by `release`).
+ */
+export async function localBlobFile(id: string): Promise<{ path: string; release: () => Promise<void> }> {
+  const backend = blobBackend();
+  if (backend.kind === "disk") {
+    const file = blobPath(id);
+    if (!fs.existsSync(file)) throw new AppError("not_found", "errors.notFound");
+    return { path: file, release: async () => {} };
+  }
+  const tmp = await tempFile();
+  try {
+    const { stream } = await openBlob(id);
+    await pipeline(Readable.fromWeb(stream as import("node:stream/web").ReadableStream), fs.createWriteStream(tmp));
+  } catch (e) {
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+  return { path: tmp, release: () => fsp.rm(tmp, { force: true }) };
 }
 
 
@@ -251,42 +290,9 @@ async function pendingUploadBlobIds(): Promise<Set<string>> {
   }
 }
 
-/**
- * Removes a blob's file unless it was written or touched since `cutoff`. Renamed aside first, so a
- * writer touching it at the same moment either finds it gone (and writes it again) or leaves it
- * fresh (and it is put back).
- */
-async function removeOldFile(id: string, cutoffMs: number): Promise<boolean> {
-  const final = blobPath(id);
-  const aside = await tempFile();
-  try {
-    await fsp.rename(final, aside);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw e;
-  }
-  if ((await fsp.stat(aside)).mtimeMs >= cutoffMs) {
-    await fsp.rename(aside, final);
-    return false;
-  }
-  await fsp.rm(aside, { force: true });
-  return true;
-}
-
-/** Every blob file under blobs/ (xx/yy/<sha256>) with its modification time. */
-async function* blobFiles(): AsyncGenerator<{ id: string; mtimeMs: number }> {
-  const root = blobRoot();
-  const dirs = async (dir: string) => (await fsp.readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory() && /^[0-9a-f]{2}$/.test(e.name));
-  for (const a of await dirs(root)) {
-    for (const b of await dirs(path.join(root, a.name))) {
-      const dir = path.join(root, a.name, b.name);
-      for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
-        if (!ID_RE.test(name) || !name.startsWith(a.name + b.name)) continue;
-        const stat = await fsp.stat(path.join(dir, name)).catch(() => null);
-        if (stat?.isFile()) yield { id: name, mtimeMs: stat.mtimeMs };
-      }
-    }
-  }
+/** Removes a blob unless it was written or touched since `cutoffMs` (see BlobBackend.removeIfOlder). */
+function removeOldFile(id: string, cutoffMs: number): Promise<boolean> {
+  return blobBackend().removeIfOlder(id, cutoffMs, tempFile);
 }
 
 export interface GarbageReport {
@@ -335,18 +341,30 @@ export async function collectGarbage(graceMs = DEFAULT_GC_GRACE_MS): Promise<Gar
     cursor = page[page.length - 1].id;
   }
 
+  report.files = await sweepRowlessBlobs(cutoffMs, pending);
+  return report;
+}
+
+/**
+ * Removes stored blobs that have no row and were last written before `cutoffMs` (left by a crash
+ * between writing the blob and creating its row), except those a pending upload names. Returns how
+ * many were removed.
+ */
+export async function sweepRowlessBlobs(cutoffMs: number, pending?: Set<string>): Promise<number> {
+  const keep = pending ?? (await pendingUploadBlobIds());
+  let removed = 0;
   let batch: string[] = [];
   const sweep = async () => {
     const rows = await db.blob.findMany({ where: { id: { in: batch } }, select: { id: true } });
     const known = new Set(rows.map((r) => r.id));
-    for (const id of batch) if (!known.has(id) && !pending.has(id) && (await removeOldFile(id, cutoffMs))) report.files++;
+    for (const id of batch) if (!known.has(id) && !keep.has(id) && (await removeOldFile(id, cutoffMs))) removed++;
     batch = [];
   };
-  for await (const f of blobFiles()) {
+  for await (const f of blobBackend().list()) {
     if (f.mtimeMs >= cutoffMs) continue;
     batch.push(f.id);
     if (batch.length === 500) await sweep();
   }
   if (batch.length) await sweep();
-  return report;
+  return removed;
 }

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +7,7 @@ import { GET as infoRoute, PATCH as specRoute, POST as uploadRoute } from "./rou
 import { GET as packageRoute } from "./package/route";
 import { buildBackbonePackage, type UploadedFile } from "@/lib/ml/backbones/custom-package";
 import { tinyLayersBackbone, tinyOnnxBackbone } from "@/lib/ml/backbones/custom-testing";
-import { blobPath } from "@/lib/server/blob-store";
+import { readBlob } from "@/lib/server/blob-store";
 import { db } from "@/lib/server/db";
 import { call, signUp } from "@/tests/route-helpers";
 
@@ -55,7 +54,7 @@ describe("uploading a backbone (custom-backbone projects)", () => {
       files: [{ name: "model.json" }, { name: "group1-shard1of2.bin" }, { name: "group1-shard2of2.bin" }],
       spec: null,
     });
-    expect(fs.existsSync(blobPath(sha256(expected)))).toBe(true);
+    expect(Buffer.from(await readBlob(sha256(expected))).equals(Buffer.from(expected))).toBe(true);
     const info = await call(infoRoute, { method: "GET", cookie: alice.cookie, params: { id: projectId } });
     expect(info.json.backbone.contentHash).toBe(sha256(expected));
     const pkg = await call(packageRoute, { method: "GET", cookie: alice.cookie, params: { id: projectId }, url: `http://localhost:3000/x?v=${sha256(expected)}` });
