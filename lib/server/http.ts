@@ -9,6 +9,7 @@ import { SESSION_COOKIE, userFromSessionToken, type SessionUser } from "./auth";
 import { readBodyText } from "./body";
 import { clientAddress, clientLimitKey, requestHost, requestIsSecure } from "./client-address";
 import { AppError } from "./errors";
+import { configuredPublicOrigin } from "./public-url";
 
 export const MAX_JSON_BYTES = 64 * 1024;
 
@@ -78,6 +79,8 @@ function checkSameOrigin(req: NextRequest) {
   } catch {
     throw new AppError("forbidden", "errors.crossSite");
   }
+  // The configured public address is the studio itself, whatever a proxy in front forwards.
+  if (url.origin === configuredPublicOrigin()) return;
   // Scheme and host (with port) must both match: http://studio.example is another origin than
   // https://studio.example, and a page there must not change anything here.
   const scheme = isSecureRequest(req) ? "https:" : "http:";

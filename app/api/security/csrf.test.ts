@@ -95,6 +95,23 @@ describe("cross-site request forgery", () => {
     expect(await ownerState(world)).toEqual(before);
   });
 
+  it("behind a proxy that is not trusted, only STUDIO_PUBLIC_URL vouches for an https page; its look-alikes stay refused", async () => {
+    const route = routes.find((r) => r.key === "POST /api/locale")!;
+    const send = (origin: string, peer = "10.9.8.7") =>
+      call(route.handler, { body: { locale: "en" }, url: "http://studio.example/api/locale", headers: { host: "studio.example", origin, "x-studio-peer": peer, "x-forwarded-proto": "https" } });
+    // Without the setting the request came over http as far as the server can tell: an https page is another origin.
+    expect((await send("https://studio.example")).status).toBe(403);
+    process.env.STUDIO_PUBLIC_URL = "https://studio.example";
+    try {
+      expect((await send("https://studio.example")).status).toBe(200);
+      for (const origin of ["https://studio.example.evil.example", "https://evil.example", "http://studio.example:8080", "null"]) {
+        expect((await send(origin)).status, origin).toBe(403);
+      }
+    } finally {
+      delete process.env.STUDIO_PUBLIC_URL;
+    }
+  });
+
   it("the same requests from the studio's own origin are accepted", async () => {
     const failures: string[] = [];
     for (const { entry, route, attempt } of stateChanging()) {
