@@ -26,7 +26,8 @@ const nextConfig = {
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "onnxruntime-web"],
   async headers() {
     return [
-      // Studio pages may not be framed by anyone; the embed route sets its own frame-ancestors.
+      // Studio pages may not be framed by anyone; the embed route sets its own frame-ancestors. Every
+      // page's Content-Security-Policy (with a per-request nonce) and HSTS come from proxy.ts.
       { source: "/((?!embed/).*)", headers: [...securityHeaders, { key: "X-Frame-Options", value: "DENY" }] },
       // Cross-origin isolation, which unlocks SharedArrayBuffer so the WebAssembly backend runs
       // multi-threaded. On every studio page, because client-side navigation keeps the document

@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, TextField } from "@/components/ui/field";
 import { apiFetch } from "@/lib/client/api";
+import { usePublicOrigin } from "@/lib/client/use-app-origin";
 import { SNIPPET_LANGUAGES, buildSnippet, type SnippetExample, type SnippetLanguage } from "@/lib/api-docs/snippets";
 import { CopyButton } from "./copy-button";
 
@@ -20,7 +21,8 @@ export interface ApiKeyView {
 
 export interface ApiTabProps {
   projectId: string;
-  origin: string;
+  /** STUDIO_PUBLIC_URL, or null: the endpoint and examples then use the address the browser is at. */
+  publicOrigin: string | null;
   initialSlug: string | null;
   initialKeys: ApiKeyView[];
   /** null: the active model takes input the API cannot run yet (e.g. audio). */
@@ -32,7 +34,7 @@ export interface ApiTabProps {
 }
 
 /** API tab: keys (created, shown once, revoked), the endpoint, code examples and the limits. */
-export function ApiTab({ projectId, origin, initialSlug, initialKeys, example, rateLimit, maxBatch, templatesEntityModel = null }: ApiTabProps) {
+export function ApiTab({ projectId, publicOrigin, initialSlug, initialKeys, example, rateLimit, maxBatch, templatesEntityModel = null }: ApiTabProps) {
   const t = useTranslations("api");
   const locale = useLocale();
   const fmt = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
@@ -44,6 +46,7 @@ export function ApiTab({ projectId, origin, initialSlug, initialKeys, example, r
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [toRevoke, setToRevoke] = useState<ApiKeyView | null>(null);
   const [language, setLanguage] = useState<SnippetLanguage>("curl");
+  const origin = usePublicOrigin(publicOrigin);
 
   const endpoint = slug ? `${origin}/api/v1/models/${slug}/predict` : null;
   const snippet = endpoint && example !== null ? buildSnippet(language, endpoint, example, templatesEntityModel ? ["label", "reply"] : undefined) : null;

@@ -5,6 +5,7 @@ import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { apiFetch, type ApiError } from "@/lib/client/api";
+import { useBrowserOrigin, usePublicOrigin } from "@/lib/client/use-app-origin";
 import { EMBED_LANGUAGES, EMBED_POSITIONS, normaliseOrigin, type EmbedTheme } from "@/lib/schemas/sharing";
 import type { EmbedState, ShareLinkState } from "@/lib/server/sharing";
 import { CopyField } from "./copy-field";
@@ -26,16 +27,18 @@ function dateInputValue(iso: string | null): string {
 export function ShareTab({
   projectId,
   projectName,
-  appOrigin,
+  publicOrigin,
   initialShare,
   initialEmbed,
 }: {
   projectId: string;
   projectName: string;
-  appOrigin: string;
+  /** STUDIO_PUBLIC_URL, or null: links and snippets then use the address the browser is at. */
+  publicOrigin: string | null;
   initialShare: ShareLinkState;
   initialEmbed: EmbedState;
 }) {
+  const appOrigin = usePublicOrigin(publicOrigin);
   return (
     <div className="space-y-6" data-testid="share-tab">
       <ShareLinkCard projectId={projectId} appOrigin={appOrigin} initial={initialShare} />
@@ -162,6 +165,8 @@ function EmbedCard({ projectId, projectName, appOrigin, initial }: { projectId: 
   const [originError, setOriginError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [previewKey, setPreviewKey] = useState(0);
+  // The live preview is framed by this very page, so it names the page's real origin.
+  const pageOrigin = useBrowserOrigin();
 
   async function update(body: Record<string, unknown>) {
     const before = embed;
@@ -338,10 +343,10 @@ function EmbedCard({ projectId, projectName, appOrigin, initial }: { projectId: 
           <CopyField label={t("iframeSnippet")} value={iframeSnippet} multiline testId="embed-iframe-snippet" />
           <div className="space-y-1">
             <h3 className="text-sm font-semibold">{t("preview")}</h3>
-            {embed.enabled ? (
+            {embed.enabled && pageOrigin ? (
               <iframe
                 key={previewKey}
-                src={`/embed/${embed.slug}?origin=${encodeURIComponent(appOrigin)}`}
+                src={`/embed/${embed.slug}?origin=${encodeURIComponent(pageOrigin)}`}
                 title={t("preview")}
                 className="h-[520px] w-full max-w-sm rounded-xl border border-slate-200"
                 data-testid="embed-preview"

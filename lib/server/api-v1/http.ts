@@ -47,11 +47,3 @@ export function apiRoute(fn: (req: NextRequest, params: Record<string, string>) 
     }
   };
 }
-
-/** The origin callers use to reach this server (behind a proxy: its forwarded host and scheme). */
-export function publicOrigin(headers: Headers, fallback: string): string {
-  const host = headers.get("x-forwarded-host") ?? headers.get("host");
-  if (!host) return fallback;
-  const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim() || new URL(fallback).protocol.replace(":", "");
-  return `${proto}://${host}`;
-}

@@ -15,8 +15,12 @@ const errorResponse = (description: string, codes: string[], withRateHeaders = t
   content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
 });
 
-/** The OpenAPI 3.1 description of the public REST API, served at /api/v1/openapi.json. */
-export function openApiDocument(origin: string) {
+/**
+ * The OpenAPI 3.1 description of the public REST API, served at /api/v1/openapi.json. `origin`:
+ * the configured public origin (STUDIO_PUBLIC_URL); without one the server is relative to the
+ * document's own URL, which every OpenAPI client resolves against where it fetched it.
+ */
+export function openApiDocument(origin: string | null) {
   const { limit, windowSeconds } = rateLimitConfig();
   return {
     openapi: "3.1.0",
@@ -28,7 +32,7 @@ export function openApiDocument(origin: string) {
         `"Authorization: Bearer <key>". Each key may make ${limit} requests per ${windowSeconds} seconds; every answer carries ` +
         `X-RateLimit-* headers, and 429 answers a Retry-After header. Keep keys on your server: anyone with a key can call the model.`,
     },
-    servers: [{ url: `${origin}/api/v1` }],
+    servers: [{ url: `${origin ?? ""}/api/v1` }],
     security: [{ bearerAuth: [] }],
     paths: {
       "/models/{slug}/predict": {

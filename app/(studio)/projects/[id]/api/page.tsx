@@ -1,10 +1,9 @@
-import { headers } from "next/headers";
 import { getTranslations } from "next-intl/server";
 import { ApiTab } from "@/components/api/api-tab";
 import { EmptyTab } from "@/components/workspace/empty-tab";
 import { apiPageInfo, listApiKeys } from "@/lib/server/api-keys";
-import { publicOrigin } from "@/lib/server/api-v1/http";
 import { MAX_BATCH, rateLimitConfig } from "@/lib/server/api-v1/predict";
+import { configuredPublicOrigin } from "@/lib/server/public-url";
 import { replyTemplatesEntityModelName } from "@/lib/server/reply-templates";
 import { requireOwnedProject } from "@/lib/server/session";
 
@@ -18,11 +17,10 @@ export default async function ApiPage({ params }: { params: Promise<{ id: string
   const info = await apiPageInfo(user.id, project.id);
   if (project.status !== "trained" || info.inputKind === null) return <EmptyTab projectId={project.id} tab="api" status={project.status} />;
   const [{ slug, keys }, templatesEntityModel] = await Promise.all([listApiKeys(user.id, project.id), replyTemplatesEntityModelName(user.id, project.id)]);
-  const origin = publicOrigin(await headers(), "http://localhost:3000");
   return (
     <ApiTab
       projectId={project.id}
-      origin={origin}
+      publicOrigin={configuredPublicOrigin()}
       initialSlug={slug}
       initialKeys={keys}
       example={info.example}
