@@ -19,12 +19,12 @@ import { toCsv } from "@/lib/data/export";
 import { inspectImage, sniffImage } from "@/lib/data/image";
 import { type DataIssue, error as issueError } from "@/lib/data/issues";
 import { DEFAULT_LIMITS } from "@/lib/data/limits";
-import { applyMapping, guessMapping, validateMapping, type ColumnMapping } from "@/lib/data/mapping";
+import { applyMapping, validateMapping, type ColumnMapping } from "@/lib/data/mapping";
 import { formatIssue } from "@/lib/data/messages";
 import { parseTable } from "@/lib/data/parse-table";
 import { getSampleDataset, parseSampleDataset } from "@/lib/data/samples";
 import type { Table } from "@/lib/data/table";
-import { profileColumns } from "@/lib/data/tabular";
+import { previewTable } from "@/lib/data/table-preview";
 import { isZip } from "@/lib/data/zip";
 import type { Locale } from "@/lib/i18n/config";
 import { getScene } from "@/lib/scenes";
@@ -163,22 +163,18 @@ export class LocalSource implements DatasetSource {
       const parsed = await parseTable(bytes, { fileName, limits, format });
       if (!parsed.ok) return this.rejected(parsed.issues, fileName);
       const table = parsed.value;
-      const scene = getScene(this.scene.id);
-      const guess = scene ? guessMapping(table.headers, table.rows, scene) : { mapping: null, matchedBy: {} };
       const uploadId = await sha256Hex(bytes);
       this.pending.set(uploadId, { table, issues: parsed.issues });
+      // the same preview the server sends: first rows, long cells cut, mapping guess, column types
+      const { mapping, ...shown } = previewTable(table, getScene(this.scene.id));
       const preview: TablePreview = {
         kind: "table",
         uploadId,
         fileName,
         format: table.format,
         encoding: table.encoding,
-        headers: table.headers,
-        rows: table.rows.slice(0, 20),
-        rowCount: table.rows.length,
-        mapping: guess.mapping as Record<string, unknown> | null,
-        matchedBy: guess.matchedBy as Record<string, string>,
-        columns: kind === "tabular" ? profileColumns(table) : [],
+        ...shown,
+        mapping: mapping as Record<string, unknown> | null,
         issues: this.fmt(parsed.issues),
       };
       return preview;

@@ -127,6 +127,11 @@ export function MappingStep({
           </tbody>
         </table>
       </div>
+      {preview.cutCells > 0 ? (
+        <p className="text-xs text-slate-500" data-testid="preview-cut">
+          {t("previewCut")}
+        </p>
+      ) : null}
       <IssueList issues={preview.issues} title={t("problemsFound")} />
       <div className="flex gap-2">
         <Button onClick={() => onImport(mapping)} disabled={busy}>

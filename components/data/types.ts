@@ -45,8 +45,11 @@ export interface TablePreview {
   format: string;
   encoding?: string;
   headers: string[];
+  /** The first rows; a cell longer than the preview shows is cut and ends with "…". */
   rows: string[][];
   rowCount: number;
+  /** How many shown cells were cut (the import uses the full text). */
+  cutCells: number;
   mapping: Record<string, unknown> | null;
   matchedBy: Record<string, string>;
   columns: { name: string; type: string }[];

@@ -2,33 +2,29 @@ import "server-only";
 import { createHash } from "node:crypto";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { readClassZip } from "@/lib/data/class-zip";
-import { readTaggedImageZip } from "@/lib/data/tagged-zip";
 import { parseEntities, type EntitySample, type EntitySpan } from "@/lib/data/entities";
 import { toCsv } from "@/lib/data/export";
-import { inspectAudio, sniffAudio } from "@/lib/data/audio";
-import { inspectImage, sniffImage } from "@/lib/data/image";
 import { error as issueError, type DataIssue } from "@/lib/data/issues";
-import {
-  applyMapping,
-  guessMapping,
-  validateMapping,
-  type ColumnMapping,
-  type MappedDataset,
-} from "@/lib/data/mapping";
+import type { DataLimits } from "@/lib/data/limits";
+import { applyMapping, type ColumnMapping } from "@/lib/data/mapping";
 import { formatBytes, formatIssue } from "@/lib/data/messages";
 import { parseTable } from "@/lib/data/parse-table";
 import { getSampleDataset } from "@/lib/data/samples";
 import { analyzeDataset, analyzeEntityDataset } from "@/lib/data/quality";
-import { profileColumns, type ColumnProfile } from "@/lib/data/tabular";
+import { TABLE_FILE_MIME } from "@/lib/data/table-file";
+import type { TablePreviewData } from "@/lib/data/table-preview";
+import type { ColumnProfile } from "@/lib/data/tabular";
 import { isZip } from "@/lib/data/zip";
 import type { Locale } from "@/lib/i18n/config";
 import type { LocalSummaryInput } from "@/lib/schemas/local-summary";
 import { getScene, type DataKind, type SceneDecl } from "@/lib/scenes";
-import { putBytes, putStream, readBlob } from "./blob-store";
+import { localBlobFile, putBytes, putStream, readBlob } from "./blob-store";
+import { type DataJobs, type MediaZipJob, type NewRow, type Rejected, type SchemaPatch, mappedRows, schemaPatch } from "./data-jobs";
+import { dataJobLimitLabel, runDataJob } from "./data-pool";
 import { db, type Prisma } from "./db";
 import { AppError, notFound } from "./errors";
 import { serverLimits } from "./limits";
+import { WorkerJobError } from "./worker-pool";
 
 /* Per-project dataset: one "default" dataset whose samples are rows in Sample. Every change runs
  * in one transaction and bumps the dataset version; training records the version it used. */
@@ -231,18 +227,13 @@ export async function listSamples(
 
 /* ------------------------------------------------------------------ uploads */
 
-export interface TablePreview {
+export interface TablePreview extends TablePreviewData {
   kind: "table";
+  /** The stored parse result (a table file in the blob store) that the import maps. */
   uploadId: string;
   fileName: string;
   format: string;
   encoding?: string;
-  headers: string[];
-  rows: string[][];
-  rowCount: number;
-  mapping: ColumnMapping | null;
-  matchedBy: Record<string, string>;
-  columns: ColumnProfile[];
   issues: FormattedIssue[];
 }
 
@@ -266,16 +257,61 @@ function rejected(issues: DataIssue[], locale: Locale): RejectedUpload {
 }
 
 /**
+ * A data job on the worker pool. A job that ran out of memory or time becomes a rejection
+ * ("file-too-complex") like any other unreadable file; a full queue is AppError "unavailable"
+ * (503, Retry-After, "busy, try again in a moment").
+ */
+async function parseInPool<K extends keyof DataJobs>(kind: K, payload: Parameters<DataJobs[K]>[0], signal?: AbortSignal): Promise<Awaited<ReturnType<DataJobs[K]>> | Rejected> {
+  try {
+    return await runDataJob(kind, payload, { signal });
+  } catch (e) {
+    if (e instanceof WorkerJobError && (e.reason === "out-of-memory" || e.reason === "timeout")) {
+      return { ok: false, issues: [issueError("file-too-complex", { limit: dataJobLimitLabel() })] };
+    }
+    throw e;
+  }
+}
+
+/** The first bytes of a file (a ZIP signature is all the request thread looks at). */
+async function readHead(file: string, n: number): Promise<Uint8Array> {
+  const fh = await fsp.open(file, "r");
+  try {
+    const buf = new Uint8Array(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Stores a table file the worker wrote (its chunks) as an ordinary blob. */
+async function storeTableFile(chunks: Uint8Array[], userId: string, limits: DataLimits) {
+  let i = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (i < chunks.length) controller.enqueue(chunks[i++]);
+      else controller.close();
+    },
+  });
+  // JSON escaping can make the table file a little larger than the upload
+  const maxBytes = 4 * limits.maxUploadBytes;
+  const staged = await putStream(stream, { maxBytes, limitLabel: formatBytes(maxBytes, "en") });
+  return staged.commit(TABLE_FILE_MIME, userId);
+}
+
+/**
  * Takes one uploaded file (streamed to disk with the size limit enforced as it arrives) and, by
  * its content and the project's scene: returns a table preview for the column-mapping step,
  * imports entity annotations, or stores images / audio clips (single files or a ZIP of class
  * folders). Types are decided by content, not by the file name; the name is only displayed.
+ * Parsing runs on the data worker pool (lib/server/data-pool.ts), never on the request thread; a
+ * table is parsed once, and its parse result is what the import step maps.
  */
 export async function handleUpload(
   userId: string,
   projectId: string,
   body: ReadableStream<Uint8Array> | null,
-  opts: { fileName: string; label?: string; format?: string; locale: Locale },
+  opts: { fileName: string; label?: string; format?: string; locale: Locale; signal?: AbortSignal },
 ): Promise<TablePreview | ImportResult | RejectedUpload> {
   const { project, scene } = await ownedProject(userId, projectId);
   refuseIfDeviceOnly(project);
@@ -283,66 +319,53 @@ export async function handleUpload(
   const staged = await putStream(body, { maxBytes: limits.maxUploadBytes, limitLabel: formatBytes(limits.maxUploadBytes, opts.locale) });
   let committed = false;
   try {
-    const bytes = new Uint8Array(await fsp.readFile(staged.tmpPath));
     const fileName = opts.fileName.slice(0, 200) || "upload";
+    const reject = (issues: DataIssue[]) => rejected(issues.map((i) => ({ ...i, file: i.file ?? fileName })), opts.locale);
+    const job = { path: staged.tmpPath, fileName, limits };
 
     if (TABLE_KINDS.includes(scene.dataKind)) {
       const format = opts.format === "pasted-lines" ? "pasted-lines" : undefined;
-      const parsed = await parseTable(bytes, { fileName, limits, format });
-      if (!parsed.ok) return rejected(parsed.issues.map((i) => ({ ...i, file: i.file ?? fileName })), opts.locale);
-      const table = parsed.value;
-      const guess = guessMapping(table.headers, table.rows, scene);
-      await staged.commit(table.format === "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/plain", userId);
-      committed = true;
+      const parsed = await parseInPool("tablePreview", { ...job, format, sceneId: scene.id }, opts.signal);
+      if (!parsed.ok) return reject(parsed.issues);
+      // the parse result is the pending upload; the uploaded file itself is not kept
+      const table = await storeTableFile(parsed.file, userId, limits);
       await db.$transaction(async (tx) => {
         const ds = await ensureDataset(tx, project.id, scene.dataKind);
         const schema = parseSchema(ds.schema);
-        schema.pendingUploads = [staged.id, ...schema.pendingUploads.filter((u) => u !== staged.id)].slice(0, MAX_PENDING);
+        schema.pendingUploads = [table.id, ...schema.pendingUploads.filter((u) => u !== table.id)].slice(0, MAX_PENDING);
         await tx.dataset.update({ where: { id: ds.id }, data: { schema: JSON.stringify(schema) } });
       });
       return {
         kind: "table",
-        uploadId: staged.id,
+        uploadId: table.id,
         fileName,
-        format: table.format,
-        encoding: table.encoding,
-        headers: table.headers,
-        rows: table.rows.slice(0, 20),
-        rowCount: table.rows.length,
-        mapping: guess.mapping,
-        matchedBy: guess.matchedBy as Record<string, string>,
-        columns: scene.dataKind === "tabular" ? profileColumns(table) : [],
+        format: parsed.format,
+        encoding: parsed.encoding,
+        ...parsed.preview,
         issues: formatIssues(parsed.issues, opts.locale),
       };
     }
 
     if (scene.dataKind === "entities") {
-      const parsed = parseEntities(bytes, undefined, { limits });
-      if (!parsed.ok) return rejected(parsed.issues.map((i) => ({ ...i, file: i.file ?? fileName })), opts.locale);
-      const rows = parsed.value.map((s) => ({ text: s.text, label: null, data: JSON.stringify({ spans: s.spans }), fileName: null }));
-      return importRows(project.id, scene, rows, parsed.issues, opts.locale, "upload");
+      const parsed = await parseInPool("entities", job, opts.signal);
+      if (!parsed.ok) return reject(parsed.issues);
+      return importRows(project.id, scene, parsed.rows, parsed.issues, opts.locale, "upload");
     }
 
     if (scene.dataKind === "image" || scene.dataKind === "audio") {
       const accept = scene.dataKind;
-      if (isZip(bytes) && scene.output === "multi-label") return importTaggedZip(userId, project.id, scene, bytes, fileName, opts.locale, "upload");
-      if (isZip(bytes)) return importClassZip(userId, project.id, scene, bytes, fileName, opts.locale, "upload");
+      if (isZip(await readHead(staged.tmpPath, 4))) {
+        // awaited here: the temporary file must outlive the job (the finally below removes it)
+        return await importMediaZip(userId, project.id, scene, { ...job, accept, tagged: scene.output === "multi-label" }, opts.locale, "upload", opts.signal);
+      }
       const label = opts.label?.trim();
       if (!label) throw new AppError("validation", "errors.classRequired");
       if (label.length > limits.maxLabelChars) throw new AppError("validation", "errors.classTooLong", { params: { max: limits.maxLabelChars } });
-      if (accept === "image") {
-        if (sniffAudio(bytes) && !sniffImage(bytes)) return rejected([issueError("image-unknown-format", {}, { file: fileName })], opts.locale);
-        const info = inspectImage(bytes, { fileName, limits });
-        if (!info.ok) return rejected(info.issues.map((i) => ({ ...i, file: i.file ?? fileName })), opts.locale);
-        const blob = await staged.commit(info.value.mime, userId);
-        committed = true;
-        return importRows(project.id, scene, [{ text: null, label, blobId: blob.id, fileName, data: JSON.stringify(mediaData(info.value)) }], info.issues, opts.locale, "upload");
-      }
-      const info = inspectAudio(bytes, { fileName, limits });
-      if (!info.ok) return rejected(info.issues.map((i) => ({ ...i, file: i.file ?? fileName })), opts.locale);
-      const blob = await staged.commit(info.value.mime, userId);
+      const info = await parseInPool("mediaFile", { ...job, accept }, opts.signal);
+      if (!info.ok) return reject(info.issues);
+      const blob = await staged.commit(info.mime, userId);
       committed = true;
-      return importRows(project.id, scene, [{ text: null, label, blobId: blob.id, fileName, data: JSON.stringify(mediaData(undefined, info.value)) }], info.issues, opts.locale, "upload");
+      return importRows(project.id, scene, [{ text: null, label, blobId: blob.id, fileName, data: info.data }], info.issues, opts.locale, "upload");
     }
     throw new AppError("bad_request", "errors.uploadNotSupported");
   } finally {
@@ -350,47 +373,26 @@ export async function handleUpload(
   }
 }
 
-async function importClassZip(
+/** A ZIP of class folders or of tagged pictures: read in the pool, then every file stored and added. */
+async function importMediaZip(
   userId: string,
   projectId: string,
   scene: SceneDecl,
-  bytes: Uint8Array,
-  fileName: string,
+  job: MediaZipJob,
   locale: Locale,
   source: string,
+  signal?: AbortSignal,
 ): Promise<ImportResult | RejectedUpload> {
-  const accept = scene.dataKind === "audio" ? "audio" : "image";
-  const zip = readClassZip(bytes, { accept, limits: serverLimits() });
-  if (!zip.ok) return rejected(zip.issues.map((i) => ({ ...i, file: i.file ?? fileName })), locale);
+  const zip = await parseInPool("mediaZip", job, signal);
+  if (!zip.ok) return rejected(zip.issues.map((i) => ({ ...i, file: i.file ?? job.fileName })), locale);
   const rows: NewRow[] = [];
-  for (const entry of zip.value.entries) {
-    const info = entry.image ?? entry.audio;
+  for (const entry of zip.entries) {
     // Files first, rows after: a failed transaction leaves unreferenced files, never a row without a file.
-    const blob = await putBytes(entry.bytes, info?.mime ?? "application/octet-stream", userId);
-    rows.push({ text: null, label: entry.className, blobId: blob.id, fileName: entry.fileName, data: JSON.stringify(mediaData(entry.image, entry.audio)) });
-  }
-  return importRows(projectId, scene, rows, zip.issues, locale, source);
-}
-
-/** Pictures with several tags each (scene understanding): the label holds the tags joined by ";". */
-async function importTaggedZip(
-  userId: string,
-  projectId: string,
-  scene: SceneDecl,
-  bytes: Uint8Array,
-  fileName: string,
-  locale: Locale,
-  source: string,
-): Promise<ImportResult | RejectedUpload> {
-  const zip = await readTaggedImageZip(bytes, { fileName, limits: serverLimits() });
-  if (!zip.ok) return rejected(zip.issues.map((i) => ({ ...i, file: i.file ?? fileName })), locale);
-  const rows: NewRow[] = [];
-  for (const entry of zip.value.entries) {
-    const blob = await putBytes(entry.bytes, entry.image.mime, userId);
-    rows.push({ text: null, label: entry.tags.join(";"), blobId: blob.id, fileName: entry.fileName, data: JSON.stringify({ ...mediaData(entry.image), tags: entry.tags }) });
+    const blob = await putBytes(entry.bytes, entry.mime, userId);
+    rows.push({ text: null, label: entry.label, blobId: blob.id, fileName: entry.fileName, data: entry.data });
   }
   return importRows(projectId, scene, rows, zip.issues, locale, source, (s) => {
-    for (const t of zip.value.tags) if (!s.labels.includes(t)) s.labels.push(t);
+    for (const t of zip.tags) if (!s.labels.includes(t)) s.labels.push(t);
   });
 }
 
@@ -401,10 +403,13 @@ export async function loadSampleDataset(userId: string, projectId: string, local
   const sample = getSampleDataset(scene.id);
   if (!sample) throw new AppError("not_found", "errors.noSampleDataset");
   const file = path.join(process.cwd(), "public", ...sample.path.split("/").filter(Boolean));
-  const bytes = new Uint8Array(await fsp.readFile(file));
   const fileName = sample.path.split("/").pop() ?? "sample";
-  if (sample.kind === "class-zip") return importClassZip(userId, project.id, scene, bytes, fileName, locale, "sample");
-  if (sample.kind === "tagged-zip") return importTaggedZip(userId, project.id, scene, bytes, fileName, locale, "sample");
+  if (sample.kind === "class-zip" || sample.kind === "tagged-zip") {
+    const accept = scene.dataKind === "audio" ? "audio" : "image";
+    return importMediaZip(userId, project.id, scene, { path: file, fileName, accept, tagged: sample.kind === "tagged-zip", limits: serverLimits() }, locale, "sample");
+  }
+  // the samples are small committed files: parsed here
+  const bytes = new Uint8Array(await fsp.readFile(file));
   if (sample.kind === "entities") {
     const parsed = parseEntities(bytes, sample.format);
     if (!parsed.ok) return rejected(parsed.issues, locale);
@@ -417,35 +422,14 @@ export async function loadSampleDataset(userId: string, projectId: string, local
   if (!mapped.ok) return rejected(mapped.issues, locale);
   return importRows(project.id, scene, mappedRows(mapped.value), mapped.issues, locale, "sample", (s) => {
     s.mapping = sample.mapping;
-    patchSchemaFromMapped(s, mapped.value);
+    applySchemaPatch(s, schemaPatch(mapped.value));
   });
 }
 
-function patchSchemaFromMapped(s: DatasetSchema, m: MappedDataset) {
-  if (m.kind === "text") {
-    for (const [label, replies] of Object.entries(m.replies)) if (replies[0] && !s.replies[label]) s.replies[label] = replies[0];
-  }
-  if (m.kind === "tabular") {
-    s.columns = m.columns;
-    s.task = m.task;
-  }
-}
-
-function mediaData(
-  image?: { width: number; height: number; orientation: number; format: string },
-  audio?: { format: string; durationSec?: number },
-) {
-  if (image) return { width: image.width, height: image.height, orientation: image.orientation, format: image.format };
-  if (audio) return { format: audio.format, durationSec: audio.durationSec ?? null };
-  return {};
-}
-
-interface NewRow {
-  text: string | null;
-  label: string | null;
-  data?: string | null;
-  blobId?: string | null;
-  fileName?: string | null;
+function applySchemaPatch(s: DatasetSchema, patch: SchemaPatch) {
+  for (const [label, replies] of Object.entries(patch.replies ?? {})) if (replies[0] && !s.replies[label]) s.replies[label] = replies[0];
+  if (patch.columns) s.columns = patch.columns;
+  if (patch.task) s.task = patch.task;
 }
 
 /** Writes rows in one transaction (all or nothing) and records a new dataset version. */
@@ -526,12 +510,16 @@ export async function addTextSamplesInTx(
   return bumpVersion(tx, ds.id, schema);
 }
 
-/** Second step for tables: applies the confirmed column mapping and stores the good rows. */
+/**
+ * Second step for tables: applies the confirmed column mapping to the upload's stored parse result
+ * (in the pool; the uploaded file is not read or parsed again) and stores the good rows.
+ */
 export async function importTable(
   userId: string,
   projectId: string,
   input: { uploadId: string; mapping: ColumnMapping; format?: string },
   locale: Locale,
+  signal?: AbortSignal,
 ): Promise<ImportResult | RejectedUpload> {
   const { project, scene } = await ownedProject(userId, projectId);
   refuseIfDeviceOnly(project);
@@ -539,35 +527,23 @@ export async function importTable(
   const schema = parseSchema(ds.schema);
   if (schema.importedUploads.includes(input.uploadId)) throw new AppError("conflict", "errors.alreadyImported");
   if (!schema.pendingUploads.includes(input.uploadId)) throw new AppError("not_found", "errors.uploadExpired");
-  const limits = serverLimits();
-  const parsed = await parseTable(new Uint8Array(await readBlob(input.uploadId)), { limits, format: input.format === "pasted-lines" ? "pasted-lines" : undefined });
-  if (!parsed.ok) return rejected(parsed.issues, locale);
-  const mappingIssues = validateMapping(parsed.value, input.mapping);
-  if (mappingIssues.some((i) => i.severity === "error")) return rejected(mappingIssues, locale);
-  const mapped = applyMapping(parsed.value, input.mapping, { limits });
+  // the upload's parse result, stored by handleUpload (a local file even with an object store)
+  const stored = await localBlobFile(input.uploadId).catch((e: unknown) => {
+    throw e instanceof AppError && e.code === "not_found" ? new AppError("not_found", "errors.uploadExpired") : e;
+  });
+  let mapped;
+  try {
+    mapped = await parseInPool("tableImport", { path: stored.path, mapping: input.mapping, limits: serverLimits() }, signal);
+  } finally {
+    await stored.release();
+  }
   if (!mapped.ok) return rejected(mapped.issues, locale);
-  const rows = mappedRows(mapped.value);
-  return importRows(project.id, scene, rows, [...parsed.issues, ...mapped.issues], locale, "upload", (s) => {
+  return importRows(project.id, scene, mapped.rows, mapped.issues, locale, "upload", (s) => {
     s.mapping = input.mapping;
     s.pendingUploads = s.pendingUploads.filter((u) => u !== input.uploadId);
     s.importedUploads = [...s.importedUploads, input.uploadId].slice(-200);
-    patchSchemaFromMapped(s, mapped.value);
+    applySchemaPatch(s, mapped.patch);
   });
-}
-
-function mappedRows(m: MappedDataset): NewRow[] {
-  switch (m.kind) {
-    case "text":
-      return m.samples.map((s) => ({ text: s.text, label: s.label }));
-    case "faq":
-      return m.samples.map((s) => ({ text: s.question, label: null, data: JSON.stringify({ answer: s.answer, paraphrases: s.paraphrases }) }));
-    case "tabular":
-      return m.samples.map((s) => ({ text: null, label: String(s.target), data: JSON.stringify({ values: s.values, target: s.target }) }));
-    case "ratings":
-      return m.samples.map((s) => ({ text: null, label: null, data: JSON.stringify({ user: s.user, item: s.item, rating: s.rating }) }));
-    case "image-tags":
-      return m.samples.map((s) => ({ text: null, label: s.tags.join(";"), fileName: s.fileName }));
-  }
 }
 
 /* ------------------------------------------------------------------ editing */

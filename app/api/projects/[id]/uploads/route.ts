@@ -13,6 +13,8 @@ export const POST = handler({ rawBody: true }, async ({ req, user, params, local
     label: url.searchParams.get("label") ?? undefined,
     format: url.searchParams.get("format") ?? undefined,
     locale,
+    // a client that goes away drops its queued parse (or stops it)
+    signal: req.signal,
   });
   return NextResponse.json(result, { status: result.kind === "rejected" ? 422 : result.kind === "imported" ? 201 : 200 });
 });
