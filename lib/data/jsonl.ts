@@ -73,7 +73,7 @@ export function jsonCell(v: unknown): string {
   if (Array.isArray(v) && v.every((x) => typeof x !== "object" || x === null)) {
     return v.map((x) => jsonCell(x)).filter(Boolean).join(" | ");
   }
-  return JSON.stringify(v);
+  return JSON.stringify(v) ?? "";
 }
 
 /** JSONL/JSON array as a Table: columns are the union of keys in first-seen order; row = line. */
@@ -94,7 +94,8 @@ export function parseJsonl(input: DataInput, options: Pick<TextTableOptions, "fi
   if (headers.length > limits.maxColumns) {
     return fail(withFile([error("table-too-many-columns", { count: headers.length, limit: limits.maxColumns })], options.fileName));
   }
-  const rows = read.value.map((r) => headers.map((h) => jsonCell(r.value[h])));
+  // Own keys only: a line without "constructor" or "__proto__" has an empty cell there, not Object's.
+  const rows = read.value.map((r) => headers.map((h) => jsonCell(Object.hasOwn(r.value, h) ? r.value[h] : undefined)));
   return ok(
     { headers, rows, rowNumbers: read.value.map((r) => r.row), hasHeader: true, format: "jsonl" },
     read.issues,

@@ -143,6 +143,9 @@ export function routeTable(w: OwnerWorld): Entry[] {
       ],
     },
     { key: "OPTIONS /api/v1/openapi.json", attempts: [{ who: "anonymous", expect: 204 }] },
+    // Health checks for a load balancer: anyone, and nothing but states (no addresses, no credentials).
+    { key: "GET /api/health", attempts: [{ who: "anonymous", expect: 200 }] },
+    { key: "GET /api/health/ready", attempts: [{ who: "anonymous", expect: 200 }] },
     { key: "OPTIONS /api/v1/models/[slug]/predict", attempts: [{ who: "anonymous", params: predict(w.bot.apiSlug), expect: 204 }] },
     {
       key: "POST /api/v1/models/[slug]/predict",

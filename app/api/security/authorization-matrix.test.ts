@@ -57,6 +57,11 @@ async function send(route: DiscoveredRoute, a: Attempt) {
   return { status: r.status, text, bytes, json: r.json, res: r.res };
 }
 
+/** What the server knows about itself and no answer may show: where its data is, and how it reaches its services. */
+const serverSecrets = ["DATABASE_URL", "DATA_DIR", "REDIS_URL", "STUDIO_S3_BUCKET", "STUDIO_S3_ACCESS_KEY_ID", "STUDIO_S3_SECRET_ACCESS_KEY", "STUDIO_S3_ENDPOINT", "AWS_SECRET_ACCESS_KEY"]
+  .map((name) => process.env[name])
+  .filter((v): v is string => typeof v === "string" && v.length >= 8);
+
 const label = (e: Entry, a: Attempt) => `${e.key} as ${a.who}${a.params ? ` ${JSON.stringify(a.params)}` : ""}${a.query ? ` ?${a.query}` : ""}`;
 
 describe("authorization matrix over every route under app/api", () => {
@@ -86,7 +91,7 @@ describe("authorization matrix over every route under app/api", () => {
         if (r.status !== a.expect) failures.push(`${what}: ${r.status}, expected ${a.expect} ${r.text.slice(0, 200)}`);
         // A visitor's allowed answer may show the public face of the model (name, replies), never the rest.
         const forbidden = a.who === "visitor" && r.status < 300 ? world.hidden : world.secrets;
-        for (const s of forbidden) if (r.text.includes(s)) failures.push(`${what}: the answer contains "${s}"`);
+        for (const s of [...forbidden, ...serverSecrets]) if (r.text.includes(s)) failures.push(`${what}: the answer contains "${s}"`);
         if (a.bytes && r.bytes && !Buffer.from(r.bytes).equals(Buffer.from(a.bytes))) failures.push(`${what}: not the bytes of the model this link names`);
         if (a.who === "visitor" && a.bytes === world.bot.bundle && r.bytes && Buffer.from(r.bytes).equals(Buffer.from(world.bobBot.bundle))) failures.push(`${what}: another model`);
       }

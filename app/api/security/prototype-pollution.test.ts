@@ -143,7 +143,14 @@ describe("__proto__ and constructor keys", () => {
     ].join("\n");
     const j = await upload(text, jsonl, "proto.jsonl");
     expect(j.status).toBe(200);
-    expect(j.json.rows.map((r: string[]) => r.slice(0, 2))).toEqual([["good phone", "pos"], ["bad phone", "neg"], ["fine phone", "pos"], ["awful phone", "neg"]]);
+    expect(j.json.headers).toEqual(["text", "label", "__proto__", "constructor"]);
+    // A line without the key has an empty cell, not Object.prototype or Object's constructor.
+    expect(j.json.rows).toEqual([
+      ["good phone", "pos", '{"polluted":"yes"}', ""],
+      ["bad phone", "neg", "", '{"prototype":{"polluted":"yes"}}'],
+      ["fine phone", "pos", '{"text":"x"}', ""],
+      ["awful phone", "neg", "", ""],
+    ]);
     const imported = await call(importRoute, { body: { uploadId: j.json.uploadId, mapping: { kind: "text", text: "text", label: "label" } }, cookie: owner.cookie, params: { id: text } });
     expect(imported.status).toBe(201);
     expect(imported.json.added).toBe(4);
