@@ -13,7 +13,8 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts"],
+    // tests/postgres needs a PostgreSQL server: it runs in the PostgreSQL pass (STUDIO_TEST_DB=postgres).
+    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts", ...(process.env.STUDIO_TEST_DB === "postgres" ? ["tests/postgres/**/*.test.ts"] : [])],
     environment: "node",
     globalSetup: ["tests/global-setup.ts"],
     setupFiles: ["tests/worker-setup.ts"],

@@ -62,74 +62,81 @@ const notFoundOr = (id: string, e: unknown): never => {
   throw e;
 };
 
-export const diskBackend: BlobBackend = {
-  kind: "disk",
-  async place(tmp, id) {
-    // Always a rename, also over an existing copy: the file then carries a fresh modification
-    // time, which keeps the garbage collector off it until the caller has created its row.
-    const final = diskPath(id);
-    await fsp.mkdir(path.dirname(final), { recursive: true });
-    await fsp.rename(tmp, final);
-  },
-  async touch(id) {
-    const now = new Date();
-    try {
-      await fsp.utimes(diskPath(id), now, now);
-      return true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
-      throw e;
-    }
-  },
-  async read(id) {
-    return fsp.readFile(diskPath(id)).catch((e) => notFoundOr(id, e));
-  },
-  async open(id) {
-    const file = diskPath(id);
-    const stat = await fsp.stat(file).catch((e) => notFoundOr(id, e));
-    return { stream: Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>, size: stat.size };
-  },
-  async remove(id) {
-    await fsp.rm(diskPath(id), { force: true });
-  },
-  async removeIfOlder(id, cutoffMs, aside) {
-    // Renamed aside first, so a writer touching it at the same moment either finds it gone (and
-    // writes it again) or leaves it fresh (and it is put back).
-    const final = diskPath(id);
-    const tmp = await aside();
-    try {
-      await fsp.rename(final, tmp);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
-      throw e;
-    }
-    if ((await fsp.stat(tmp)).mtimeMs >= cutoffMs) {
+/** Blobs in files under `root()` (xx/yy/<sha256>). */
+export function diskBackendAt(root: () => string): BlobBackend {
+  const pathOf = (id: string) => path.join(root(), id.slice(0, 2), id.slice(2, 4), id);
+  return {
+    kind: "disk",
+    async place(tmp, id) {
+      // Always a rename, also over an existing copy: the file then carries a fresh modification
+      // time, which keeps the garbage collector off it until the caller has created its row.
+      const final = pathOf(id);
+      await fsp.mkdir(path.dirname(final), { recursive: true });
       await fsp.rename(tmp, final);
-      return false;
-    }
-    await fsp.rm(tmp, { force: true });
-    return true;
-  },
-  async *list() {
-    const root = diskRoot();
-    const dirs = async (dir: string) =>
-      (await fsp.readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory() && /^[0-9a-f]{2}$/.test(e.name));
-    for (const a of await dirs(root)) {
-      for (const b of await dirs(path.join(root, a.name))) {
-        const dir = path.join(root, a.name, b.name);
-        for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
-          if (!BLOB_ID_RE.test(name) || !name.startsWith(a.name + b.name)) continue;
-          const stat = await fsp.stat(path.join(dir, name)).catch(() => null);
-          if (stat?.isFile()) yield { id: name, mtimeMs: stat.mtimeMs };
+    },
+    async touch(id) {
+      const now = new Date();
+      try {
+        await fsp.utimes(pathOf(id), now, now);
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+        throw e;
+      }
+    },
+    async read(id) {
+      return fsp.readFile(pathOf(id)).catch((e) => notFoundOr(id, e));
+    },
+    async open(id) {
+      const file = pathOf(id);
+      const stat = await fsp.stat(file).catch((e) => notFoundOr(id, e));
+      return { stream: Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>, size: stat.size };
+    },
+    async remove(id) {
+      await fsp.rm(pathOf(id), { force: true });
+    },
+    async removeIfOlder(id, cutoffMs, aside) {
+      // Renamed aside first, so a writer touching it at the same moment either finds it gone (and
+      // writes it again) or leaves it fresh (and it is put back).
+      const final = pathOf(id);
+      const tmp = await aside();
+      try {
+        await fsp.rename(final, tmp);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+        throw e;
+      }
+      if ((await fsp.stat(tmp)).mtimeMs >= cutoffMs) {
+        await fsp.rename(tmp, final);
+        return false;
+      }
+      await fsp.rm(tmp, { force: true });
+      return true;
+    },
+    async *list() {
+      const base = root();
+      const dirs = async (dir: string) =>
+        (await fsp.readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory() && /^[0-9a-f]{2}$/.test(e.name));
+      for (const a of await dirs(base)) {
+        for (const b of await dirs(path.join(base, a.name))) {
+          const dir = path.join(base, a.name, b.name);
+          for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
+            if (!BLOB_ID_RE.test(name) || !name.startsWith(a.name + b.name)) continue;
+            const stat = await fsp.stat(path.join(dir, name)).catch(() => null);
+            if (stat?.isFile()) yield { id: name, mtimeMs: stat.mtimeMs };
+          }
         }
       }
-    }
-  },
-  async check() {
-    await fsp.mkdir(diskRoot(), { recursive: true });
-    await fsp.access(diskRoot(), fs.constants.W_OK);
-  },
-};
+    },
+    async check() {
+      await fsp.mkdir(root(), { recursive: true });
+      await fsp.access(root(), fs.constants.W_OK);
+    },
+  };
+}
+
+/** The local disk backend of this install: DATA_DIR/blobs. */
+export const diskBackend: BlobBackend = diskBackendAt(diskRoot);
 
 /* ----------------------------------------------------------------------------------------- S3 */
 
@@ -144,7 +151,7 @@ export interface S3Settings {
 }
 
 /** The S3 settings from the environment, or null when STUDIO_S3_BUCKET is not set. */
-export function s3SettingsFromEnv(env = process.env): S3Settings | null {
+export function s3SettingsFromEnv(env: Record<string, string | undefined> = process.env): S3Settings | null {
   const bucket = env.STUDIO_S3_BUCKET?.trim();
   if (!bucket) return null;
   const endpoint = env.STUDIO_S3_ENDPOINT?.trim() || undefined;
