@@ -71,7 +71,7 @@ export function openApiDocument(origin: string | null) {
                 },
               },
             },
-            "400": errorResponse("Malformed body or an input the model cannot take.", ["invalid_json", "invalid_input"]),
+            "400": errorResponse("Malformed body, or a single input (\"input\") the model cannot take. In a batch (\"inputs\") such an input gets its own error in predictions instead.", ["invalid_json", "invalid_input"]),
             "401": errorResponse("Missing, unknown or revoked API key.", ["missing_api_key", "invalid_api_key", "revoked_api_key"], false),
             "403": errorResponse("The key belongs to another model.", ["key_not_for_model"], false),
             "404": errorResponse("No model has this slug.", ["model_not_found"], false),
@@ -216,8 +216,24 @@ export function openApiDocument(origin: string | null) {
           required: ["modelVersion", "predictions", "latencyMs"],
           properties: {
             modelVersion: { type: "integer" },
-            predictions: { type: "array", items: { $ref: "#/components/schemas/Prediction" } },
+            predictions: {
+              type: "array",
+              description: "One entry per input, in order: its prediction, or an error for an input that could not be answered (the others are answered anyway).",
+              items: { oneOf: [{ $ref: "#/components/schemas/Prediction" }, { $ref: "#/components/schemas/ItemError" }] },
+            },
             latencyMs: { type: "number", description: "Model time for the whole batch." },
+          },
+        },
+        ItemError: {
+          description: "An input of a batch that could not be answered (e.g. an unreadable picture, text of the wrong type, an unknown user).",
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: { code: { type: "string", enum: ["invalid_input"] }, message: { type: "string", description: "Names the input, e.g. inputs[3]." } },
+            },
           },
         },
         Error: {

@@ -154,71 +154,106 @@ export async function readPredictBody(req: Request): Promise<{ inputs: unknown[]
 
 const where = (i: number, batch: boolean) => (batch ? `inputs[${i}]` : "input");
 
-/** Checks each input against what the model takes: text → a string, tabular → {column: value}, image → a PNG in base64. */
-export function validateInputs(p: Predictor, inputs: unknown[], batch: boolean): PredictorInput[] {
-  if (p.inputKind === "text") {
-    return inputs.map((x, i) => {
-      if (typeof x !== "string") throw new ApiError("invalid_input", `${where(i, batch)} must be a string of text.`);
-      if (x.length > MAX_TEXT_CHARS) throw new ApiError("invalid_input", `${where(i, batch)} is longer than ${MAX_TEXT_CHARS} characters.`);
-      return x;
+/** One input checked against what the model takes: ready for the model, or why not. */
+export type CheckedInput = { ok: true; input: PredictorInput } | { ok: false; error: ApiError };
+
+function checkEach(inputs: unknown[], batch: boolean, check: (x: unknown, at: string) => PredictorInput): CheckedInput[] {
+  return inputs.map((x, i) => {
+    try {
+      return { ok: true, input: check(x, where(i, batch)) };
+    } catch (e) {
+      if (e instanceof ApiError) return { ok: false, error: e };
+      throw e;
+    }
+  });
+}
+
+function checkText(x: unknown, at: string): PredictorInput {
+  if (typeof x !== "string") throw new ApiError("invalid_input", `${at} must be a string of text.`);
+  if (x.length > MAX_TEXT_CHARS) throw new ApiError("invalid_input", `${at} is longer than ${MAX_TEXT_CHARS} characters.`);
+  return x;
+}
+
+function checkRow(x: unknown, at: string): PredictorInput {
+  if (typeof x !== "object" || x === null || Array.isArray(x)) {
+    throw new ApiError("invalid_input", `${at} must be an object of column values, e.g. {"age": 42, "city": "Paris"}.`);
+  }
+  for (const [k, v] of Object.entries(x)) {
+    if (!(v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean")) {
+      throw new ApiError("invalid_input", `${at}.${k} must be a string, a number, true/false or null.`);
+    }
+    if (typeof v === "string" && v.length > MAX_TEXT_CHARS) throw new ApiError("invalid_input", `${at}.${k} is longer than ${MAX_TEXT_CHARS} characters.`);
+  }
+  return x as TabularRow;
+}
+
+/** Recommendation: {"user": "u42"} for a known user, {"ratings": [{"item": "…", "rating": 4}]} for a new one, {} for popular items. */
+function checkIds(x: unknown, at: string): PredictorInput {
+  if (typeof x !== "object" || x === null || Array.isArray(x)) {
+    throw new ApiError("invalid_input", `${at} must be an object: {"user": "id"} or {"ratings": [{"item": "id", "rating": 5}]}.`);
+  }
+  const q = x as { user?: unknown; ratings?: unknown };
+  if (q.user !== undefined && typeof q.user !== "string") throw new ApiError("invalid_input", `${at}.user must be a string.`);
+  if (q.ratings !== undefined) {
+    if (!Array.isArray(q.ratings) || q.ratings.length > 200) throw new ApiError("invalid_input", `${at}.ratings must be a list of at most 200 {"item", "rating"} objects.`);
+    q.ratings.forEach((r, j) => {
+      const ok = typeof r === "object" && r !== null && typeof (r as { item?: unknown }).item === "string" && ["undefined", "number"].includes(typeof (r as { rating?: unknown }).rating);
+      if (!ok) throw new ApiError("invalid_input", `${at}.ratings[${j}] must be {"item": "id", "rating": number (optional)}.`);
     });
   }
-  if (p.inputKind === "tabular") {
-    return inputs.map((x, i) => {
-      if (typeof x !== "object" || x === null || Array.isArray(x)) {
-        throw new ApiError("invalid_input", `${where(i, batch)} must be an object of column values, e.g. {"age": 42, "city": "Paris"}.`);
-      }
-      for (const [k, v] of Object.entries(x)) {
-        if (!(v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean")) {
-          throw new ApiError("invalid_input", `${where(i, batch)}.${k} must be a string, a number, true/false or null.`);
-        }
-        if (typeof v === "string" && v.length > MAX_TEXT_CHARS) throw new ApiError("invalid_input", `${where(i, batch)}.${k} is longer than ${MAX_TEXT_CHARS} characters.`);
-      }
-      return x as TabularRow;
-    });
+  return { user: q.user as string | undefined, ratings: q.ratings as { item: string; rating?: number }[] | undefined } as unknown as PredictorInput;
+}
+
+/** Voice: a WAV clip in base64 (data URL or plain), any sample rate, mixed to mono. */
+function checkClip(x: unknown, at: string): PredictorInput {
+  const expected = `${at} must be a WAV clip in base64 ("data:audio/wav;base64,…" or plain base64).`;
+  if (typeof x !== "string" || x.length === 0) throw new ApiError("invalid_input", expected);
+  const b64 = (x.startsWith("data:") ? x.slice(x.indexOf(",") + 1) : x).replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(b64)) throw new ApiError("invalid_input", expected);
+  try {
+    return decodeWavClip(new Uint8Array(Buffer.from(b64, "base64"))) as unknown as PredictorInput;
+  } catch (e) {
+    throw new ApiError("invalid_input", `${at}: ${(e as Error).message}`);
   }
-  if (p.inputKind === "ids") {
-    // Recommendation: {"user": "u42"} for a known user, {"ratings": [{"item": "…", "rating": 4}]} for a new one, {} for popular items.
-    return inputs.map((x, i) => {
-      if (typeof x !== "object" || x === null || Array.isArray(x)) {
-        throw new ApiError("invalid_input", `${where(i, batch)} must be an object: {"user": "id"} or {"ratings": [{"item": "id", "rating": 5}]}.`);
-      }
-      const q = x as { user?: unknown; ratings?: unknown };
-      if (q.user !== undefined && typeof q.user !== "string") throw new ApiError("invalid_input", `${where(i, batch)}.user must be a string.`);
-      if (q.ratings !== undefined) {
-        if (!Array.isArray(q.ratings) || q.ratings.length > 200) throw new ApiError("invalid_input", `${where(i, batch)}.ratings must be a list of at most 200 {"item", "rating"} objects.`);
-        q.ratings.forEach((r, j) => {
-          const ok = typeof r === "object" && r !== null && typeof (r as { item?: unknown }).item === "string" && ["undefined", "number"].includes(typeof (r as { rating?: unknown }).rating);
-          if (!ok) throw new ApiError("invalid_input", `${where(i, batch)}.ratings[${j}] must be {"item": "id", "rating": number (optional)}.`);
-        });
-      }
-      return { user: q.user as string | undefined, ratings: q.ratings as { item: string; rating?: number }[] | undefined };
-    });
-  }
+}
+
+/** What kind of input a loaded model takes through the API, or null when the API cannot run it. */
+export function apiInputKind(p: Predictor): "text" | "tabular" | "ids" | "clip" | "image" | null {
+  if (p.inputKind === "text" || p.inputKind === "tabular" || p.inputKind === "ids") return p.inputKind;
   const m = p.manifest;
-  if (m.backbone?.id === SPEECH_BACKBONE_ID && nodeBackboneAvailable(m.backbone.id)) {
-    // Voice: a WAV clip in base64 (data URL or plain), any sample rate, mixed to mono.
-    return inputs.map((x, i) => {
-      const expected = `${where(i, batch)} must be a WAV clip in base64 ("data:audio/wav;base64,…" or plain base64).`;
-      if (typeof x !== "string" || x.length === 0) throw new ApiError("invalid_input", expected);
-      const b64 = (x.startsWith("data:") ? x.slice(x.indexOf(",") + 1) : x).replace(/\s+/g, "");
-      if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(b64)) throw new ApiError("invalid_input", expected);
-      try {
-        return decodeWavClip(new Uint8Array(Buffer.from(b64, "base64"))) as unknown as PredictorInput;
-      } catch (e) {
-        throw new ApiError("invalid_input", `${where(i, batch)}: ${(e as Error).message}`);
-      }
-    });
-  }
+  if (m.backbone?.id === SPEECH_BACKBONE_ID && nodeBackboneAvailable(m.backbone.id)) return "clip";
   const takesImages = p.inputKind === "image" || (p.inputKind === "features" && m.backbone !== null && m.scene.startsWith("image"));
   // A user-supplied backbone travels inside the bundle, so the server can always run it.
-  if (takesImages && (p.inputKind === "image" || nodeBackboneAvailable(m.backbone?.id) || m.backbone?.custom)) {
-    return inputs.map((x, i) => decodeImageInput(x, where(i, batch)));
-  }
-  throw new ApiError(
+  if (takesImages && (p.inputKind === "image" || nodeBackboneAvailable(m.backbone?.id) || m.backbone?.custom)) return "image";
+  return null;
+}
+
+export function unsupportedModel() {
+  return new ApiError(
     "unsupported_model",
     "This kind of model cannot be called through the REST API yet (text, tabular, image, voice, FAQ, entity, recommendation and tagging models can). Use the share link or the embed widget, which run it in the browser.",
   );
+}
+
+const CHECKS = { text: checkText, tabular: checkRow, ids: checkIds, clip: checkClip, image: decodeImageInput } as const;
+
+/**
+ * Checks each input against what the model takes: text → a string, tabular → {column: value},
+ * ids → a user or ratings, voice → a WAV clip, image → a PNG or JPEG in base64 (decoded here).
+ * Each input gets its own result, so one bad input in a batch does not spoil the others.
+ */
+export function checkInputs(p: Predictor, inputs: unknown[], batch: boolean): CheckedInput[] {
+  const kind = apiInputKind(p);
+  if (!kind) throw unsupportedModel();
+  return checkEach(inputs, batch, CHECKS[kind]);
+}
+
+/** All inputs valid, or the first problem thrown (a single input, and tests). */
+export function validateInputs(p: Predictor, inputs: unknown[], batch: boolean): PredictorInput[] {
+  return checkInputs(p, inputs, batch).map((c) => {
+    if (!c.ok) throw c.error;
+    return c.input;
+  });
 }
 
 export interface ClassItem {
@@ -263,17 +298,82 @@ export interface TagsItem {
   scores: { label: string; confidence: number }[];
   latencyMs: number;
 }
+/** A batch input that could not be answered; the other inputs of the batch are answered anyway. */
+export interface ItemError {
+  error: { code: string; message: string };
+}
 export type PredictItem = ClassItem | RegressionItem | AnswerItem | EntitiesItem | RecommendationItem | TagsItem;
 
 export interface PredictOutcome {
   modelVersion: number;
-  items: PredictItem[];
+  items: (PredictItem | ItemError)[];
   latencyMs: number;
 }
 
+const itemError = (e: ApiError): ItemError => ({ error: { code: e.code, message: e.message } });
+export const isItemError = (it: PredictItem | ItemError): it is ItemError => "error" in it;
+
 const round3 = (ms: number) => Math.round(ms * 1000) / 1000;
 
-/** Runs the project's active model version on the inputs, in this process. */
+/** Inputs the model refuses one at a time (a bad value, an unknown user or item). */
+function inputProblem(e: unknown): ApiError | null {
+  if (e instanceof PredictorError && (e.code === "bad-input" || e.code === "unknown-user" || e.code === "unknown-item")) return new ApiError("invalid_input", e.message);
+  return null;
+}
+
+/** Runs the model's task on valid inputs; latency per item is the batch's time divided by its size. */
+async function runTask(auth: AuthorizedKey, p: Predictor, valid: PredictorInput[], topK: number, started: number): Promise<PredictItem[]> {
+  const per = (n: number) => round3((performance.now() - started) / Math.max(1, n));
+  switch (p.task) {
+    case "classification": {
+      const out = await p.predict(valid, { topK });
+      const templates = auth.intentBot && p.inputKind === "text" ? await replyTemplatesOf(auth.projectId, auth.intentBot) : null;
+      const found = templates ? await extractEntities(templates.entityModel, valid as string[]) : null;
+      const ms = per(out.length);
+      return out.map((o, i) => ({
+        label: o.label,
+        confidence: o.confidence,
+        topK: o.topK,
+        latencyMs: ms,
+        ...(templates && found ? { entities: found[i], reply: templates.replyFor(o.label, found[i]) } : {}),
+      }));
+    }
+    case "regression": {
+      const values = await p.predictValues(valid);
+      const ms = per(values.length);
+      return Array.from(values, (value) => ({ value, latencyMs: ms }));
+    }
+    case "retrieval": {
+      const out = await p.retrieve(valid as string[], { related: Math.min(topK, 10) });
+      const ms = per(out.length);
+      return out.map((o) => ({ ...o, latencyMs: ms }));
+    }
+    case "entities": {
+      const out = await p.extract(valid as string[]);
+      const ms = per(out.length);
+      return out.map((o) => {
+        const slots: Record<string, string[]> = {};
+        for (const e of o.entities) (slots[e.type] ??= []).push(e.text);
+        return { entities: o.entities, slots, latencyMs: ms };
+      });
+    }
+    case "ranking": {
+      const out = await p.recommend(valid as { user?: string }[], { topN: topK });
+      const ms = per(out.length);
+      return out.map((o) => ({ items: o.items, source: o.source, latencyMs: ms }));
+    }
+    case "multi-label": {
+      const out = await p.predictTags(valid);
+      const ms = per(out.length);
+      return out.map((o) => ({ tags: o.tags, scores: o.scores, latencyMs: ms }));
+    }
+  }
+}
+
+/**
+ * Runs the project's active model version on the inputs. A single input that the model cannot
+ * take is a 400; in a batch, each input gets its own answer or error.
+ */
 export async function runActiveModel(auth: AuthorizedKey, inputs: unknown[], batch: boolean, topK: number): Promise<PredictOutcome> {
   const version = auth.activeVersion;
   if (!version?.bundleBlobId) throw noModel();
@@ -283,64 +383,29 @@ export async function runActiveModel(auth: AuthorizedKey, inputs: unknown[], bat
     async () => new Uint8Array(await readBlob(blobId)),
     async (p) => {
       const started = performance.now(); // model time includes decoding images
-      const valid = validateInputs(p, inputs, batch);
-      let items: PredictItem[];
-      const per = (n: number) => round3((performance.now() - started) / Math.max(1, n));
-      try {
-        switch (p.task) {
-          case "classification": {
-            const out = await p.predict(valid, { topK });
-            const templates = auth.intentBot && p.inputKind === "text" ? await replyTemplatesOf(auth.projectId, auth.intentBot) : null;
-            const found = templates ? await extractEntities(templates.entityModel, valid as string[]) : null;
-            const ms = per(out.length);
-            items = out.map((o, i) => ({
-              label: o.label,
-              confidence: o.confidence,
-              topK: o.topK,
-              latencyMs: ms,
-              ...(templates && found ? { entities: found[i], reply: templates.replyFor(o.label, found[i]) } : {}),
-            }));
-            break;
-          }
-          case "regression": {
-            const values = await p.predictValues(valid);
-            const ms = per(values.length);
-            items = Array.from(values, (value) => ({ value, latencyMs: ms }));
-            break;
-          }
-          case "retrieval": {
-            const out = await p.retrieve(valid as string[], { related: Math.min(topK, 10) });
-            const ms = per(out.length);
-            items = out.map((o) => ({ ...o, latencyMs: ms }));
-            break;
-          }
-          case "entities": {
-            const out = await p.extract(valid as string[]);
-            const ms = per(out.length);
-            items = out.map((o) => {
-              const slots: Record<string, string[]> = {};
-              for (const e of o.entities) (slots[e.type] ??= []).push(e.text);
-              return { entities: o.entities, slots, latencyMs: ms };
-            });
-            break;
-          }
-          case "ranking": {
-            const out = await p.recommend(valid as { user?: string }[], { topN: topK });
-            const ms = per(out.length);
-            items = out.map((o) => ({ items: o.items, source: o.source, latencyMs: ms }));
-            break;
-          }
-          case "multi-label": {
-            const out = await p.predictTags(valid);
-            const ms = per(out.length);
-            items = out.map((o) => ({ tags: o.tags, scores: o.scores, latencyMs: ms }));
-            break;
+      const checked = checkInputs(p, inputs, batch);
+      if (!batch && !checked[0].ok) throw checked[0].error;
+      const items: (PredictItem | ItemError)[] = checked.map((c) => (c.ok ? (null as unknown as PredictItem) : itemError(c.error)));
+      const todo = checked.flatMap((c, i) => (c.ok ? [{ i, input: c.input }] : []));
+      if (todo.length) {
+        try {
+          const out = await runTask(auth, p, todo.map((t) => t.input), topK, started);
+          todo.forEach((t, k) => (items[t.i] = out[k]));
+        } catch (e) {
+          const problem = inputProblem(e);
+          if (!problem) throw e;
+          if (!batch) throw problem;
+          // One input spoiled the batch: answer them one by one, so only that one gets the error.
+          for (const t of todo) {
+            try {
+              items[t.i] = (await runTask(auth, p, [t.input], topK, performance.now()))[0];
+            } catch (one) {
+              const p1 = inputProblem(one);
+              if (!p1) throw one;
+              items[t.i] = itemError(p1);
+            }
           }
         }
-      } catch (e) {
-        if (e instanceof PredictorError && e.code === "bad-input") throw new ApiError("invalid_input", e.message);
-        if (e instanceof PredictorError && (e.code === "unknown-user" || e.code === "unknown-item")) throw new ApiError("invalid_input", e.message);
-        throw e;
       }
       return { modelVersion: version.number, items, latencyMs: round3(performance.now() - started) };
     },
@@ -390,7 +455,7 @@ function noModel() {
 export function recordPredictions(auth: AuthorizedKey, outcome: PredictOutcome): void {
   recordApiUse(
     auth.keyId,
-    outcome.items.map((it) => ({
+    outcome.items.filter((it): it is PredictItem => !isItemError(it)).map((it) => ({
       projectId: auth.projectId,
       modelVersionId: auth.activeVersion?.id ?? null,
       ...eventOf(it),
