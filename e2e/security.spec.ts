@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -16,10 +17,10 @@ import { createProjectApi, createUser, expect, test } from "./fixtures";
  * on the owner's list, and kill -9 in the middle of an upload, a model save and an import.
  */
 
-const STUDIO_PORT = Number(new URL(BASE_URL).port);
-// embed.spec.ts uses the next two ports for its host pages.
-const SHOP = `http://127.0.0.1:${STUDIO_PORT + 3}`;
-const FOREIGN = `http://127.0.0.1:${STUDIO_PORT + 4}`;
+// Two host sites on other origins than the studio (free ports, chosen when they start): the
+// allowed shop and a foreign site.
+let SHOP = "";
+let FOREIGN = "";
 
 /** Every payload tries to run script: set window.__xss or open a dialog. None may, and each must read as typed. */
 const P = {
@@ -114,10 +115,15 @@ function hostPages(req: http.IncomingMessage, res: http.ServerResponse) {
   res.writeHead(404).end();
 }
 
+async function listen(server: http.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return (server.address() as AddressInfo).port;
+}
+
 test.beforeAll(async () => {
-  for (const port of [STUDIO_PORT + 3, STUDIO_PORT + 4]) {
+  for (const set of [(o: string) => (SHOP = o), (o: string) => (FOREIGN = o)]) {
     const server = http.createServer(hostPages);
-    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    set(`http://127.0.0.1:${await listen(server)}`);
     hostServers.push(server);
   }
 });
@@ -243,10 +249,16 @@ interface Crashable {
   child: ChildProcess;
 }
 
-const crashPort = STUDIO_PORT + 5;
+/** A port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  const probe = http.createServer();
+  const port = await listen(probe);
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 /** The built app on its own data folder, through the same server script as `npm start`. */
-async function startServer(dataDir: string): Promise<Crashable> {
+async function startServer(dataDir: string, crashPort: number): Promise<Crashable> {
   const dbFile = path.join(dataDir, "crash.db");
   const env = { ...process.env, PORT: String(crashPort), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: `file:${dbFile}`, NEXT_TELEMETRY_DISABLED: "1", STUDIO_PID_FILE: path.join(dataDir, "server.pid") };
   const child = spawn(process.execPath, ["scripts/server.mjs"], { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -338,7 +350,8 @@ test("kill -9 in the middle of an upload, a model save and an import: the databa
   const t0 = Date.now();
   const steps: string[] = [];
   const mark = (what: string) => steps.push(`${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  let server = await startServer(dataDir);
+  const port = await freePort();
+  let server = await startServer(dataDir, port);
   mark("started");
   try {
     const signup = await fetch(`${server.base}/api/auth/signup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: `crash-${Date.now()}@example.test`, password: "crash-pass-1" }) });
@@ -353,7 +366,7 @@ test("kill -9 in the middle of an upload, a model save and an import: the databa
       const after = integrity(dbFile);
       expect(after).toEqual({ integrity: "ok", foreignKeys: [] });
       mark("killed");
-      server = await startServer(dataDir);
+      server = await startServer(dataDir, port);
       mark("restarted");
     };
 
