@@ -24,6 +24,8 @@ export function dataPool(): WorkerPool {
     jobTimeoutMs: intFromEnv("STUDIO_DATA_JOB_TIMEOUT_MS", 120_000),
     resourceLimits: { maxOldGenerationSizeMb: intFromEnv("STUDIO_DATA_WORKER_HEAP_MB", 512) },
     retryAfterSeconds: 5,
+    // a thread that parsed a large file holds its heap until it exits: let it go soon
+    idleMs: 10_000,
   });
   return pool;
 }

@@ -284,13 +284,17 @@ async function readHead(file: string, n: number): Promise<Uint8Array> {
   }
 }
 
+const EMPTY = new Uint8Array(0);
+
 /** Stores a table file the worker wrote (its chunks) as an ordinary blob. */
 async function storeTableFile(chunks: Uint8Array[], userId: string, limits: DataLimits) {
   let i = 0;
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
-      if (i < chunks.length) controller.enqueue(chunks[i++]);
-      else controller.close();
+      if (i < chunks.length) {
+        controller.enqueue(chunks[i]);
+        chunks[i++] = EMPTY; // written chunks can be freed while the rest is written
+      } else controller.close();
     },
   });
   // JSON escaping can make the table file a little larger than the upload
