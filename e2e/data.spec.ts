@@ -50,6 +50,28 @@ test("upload a CSV, map its columns, fix a label and see the counts update; it s
   await expect(page.getByTestId("project-row").filter({ hasText: "Reviews data" }).getByTestId("project-status")).toHaveText(/Data ready/);
 });
 
+test("a long cell is cut in the mapping preview, which says so, and imported whole; a 1.5 MB line is refused naming its row", async ({ page }) => {
+  const project = await createProjectApi(page.request, { name: "Long cells", scene: "text-classification", modelType: "ngram-bag", interfaces: ["chat"] });
+  await page.goto(`/projects/${project.id}/data`);
+  // (the e2e server takes files up to 2 MB: STUDIO_MAX_UPLOAD_BYTES in playwright.config.ts)
+  const long = `A long review ${"with many words ".repeat(60)}the end`;
+  await page.getByTestId("file-input").setInputFiles({
+    name: "long.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(`text,label\nshort one,pos\n"${long}",neg\n${"x".repeat(1.5 * 1024 * 1024)},neg\nlast one,pos\n`),
+  });
+  const mapping = page.getByTestId("mapping-step");
+  await expect(mapping).toContainText("long.csv: 3 rows found");
+  await expect(page.getByTestId("preview-cut")).toHaveText("Long cells are shortened in this preview; the whole text is imported.");
+  await expect(page.getByTestId("preview-table")).toContainText(`${long.slice(0, 199)}…`);
+  await expect(page.getByTestId("preview-table")).not.toContainText("the end");
+  await expect(mapping).toContainText("“long.csv”, row 4: the text has 1,572,864 characters, more than the 10,000 limit");
+  await mapping.getByRole("button", { name: "Import 3 rows" }).click();
+  await expect(page.getByTestId("data-notice")).toHaveText("3 examples added.");
+  const samples = await (await page.request.get(`/api/projects/${project.id}/samples`)).json();
+  expect(samples.samples.map((s: { text: string }) => s.text)).toContain(long);
+});
+
 test("upload a ZIP of image folders, see thumbnails per class, move one; another user sees nothing", async ({ page, browser }) => {
   const project = await createProjectApi(page.request, { name: "Shapes", scene: "image-recognition", modelType: "mobilenet-transfer", interfaces: ["buttons"] });
   await page.goto(`/projects/${project.id}/data`);
