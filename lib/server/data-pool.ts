@@ -11,6 +11,7 @@ import { intFromEnv, JobFailedError, PoolBusyError, poolSizeFromEnv, WorkerPool 
  *   STUDIO_DATA_QUEUE          uploads waiting for a thread before "busy, try again" (503), default 8
  *   STUDIO_DATA_JOB_TIMEOUT_MS one file's parse at most, default 120000
  *   STUDIO_DATA_WORKER_HEAP_MB one thread's JavaScript heap at most, default 512
+ *   STUDIO_DATA_WORKER_NICE    the threads' CPU priority on Linux (0–19, higher yields more), default 10
  */
 
 let pool: WorkerPool | null = null;
@@ -26,6 +27,8 @@ export function dataPool(): WorkerPool {
     retryAfterSeconds: 5,
     // a thread that parsed a large file holds its heap until it exits: let it go soon
     idleMs: 10_000,
+    // parsing yields the CPU to the request thread (other users' requests come first)
+    nice: intFromEnv("STUDIO_DATA_WORKER_NICE", 10),
   });
   return pool;
 }

@@ -1,4 +1,5 @@
 // Jobs for worker-pool.test.ts: each one shows the pool a way a job can end.
+import fs from "node:fs";
 import { threadId } from "node:worker_threads";
 import { AppError } from "./errors";
 import { serveJobs } from "./worker-thread";
@@ -15,6 +16,8 @@ serveJobs({
     return threadId;
   },
   threadId: () => threadId,
+  // this thread's nice value (field 19 of /proc/thread-self/stat)
+  nice: () => Number(fs.readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1].split(" ")[16]),
   bytes: (p: { n: number }, ctx) => {
     const b = new Uint8Array(p.n).fill(7);
     ctx.transfer(b.buffer);

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { JobFailedError, PoolBusyError, WorkerJobError, WorkerPool, type WorkerPoolOptions } from "./worker-pool";
@@ -98,6 +99,13 @@ describe("WorkerPool", () => {
     running.abort();
     expect(((await first.catch((e: unknown) => e)) as WorkerJobError).reason).toBe("stopped");
     expect(await p.run("echo", { value: 5 })).toBe(5);
+  });
+
+  it("runs its threads at a lower priority than the request thread when asked (Linux nice)", async () => {
+    const p = pool({ nice: 10 });
+    expect(await p.run("nice", {})).toBe(10);
+    expect(Number(fs.readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1].split(" ")[16])).toBe(0);
+    expect(await pool().run("nice", {})).toBe(0);
   });
 
   it("lets an idle thread exit and starts a new one for the next job", async () => {

@@ -33,6 +33,12 @@ export interface WorkerPoolOptions {
   resourceLimits?: ResourceLimits;
   /** Seconds a refused caller is told to wait (Retry-After). Default 5. */
   retryAfterSeconds?: number;
+  /**
+   * Scheduling priority of the pool's threads on Linux (nice, 0–19; default 0). Above 0 the
+   * request thread wins the CPU whenever both want it, so busy threads (this pool's and other
+   * pools') cannot starve other users' requests even when there are more threads than cores.
+   */
+  nice?: number;
 }
 
 /** The queue is full: nothing was started; try again in `retryAfterSeconds`. */
@@ -189,7 +195,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = this.options.spawn({ execArgv: sourceExecArgv(), resourceLimits: this.options.resourceLimits });
+    const worker = this.options.spawn({ execArgv: sourceExecArgv(), resourceLimits: this.options.resourceLimits, workerData: { nice: this.options.nice ?? 0 } });
     this.counters.started++;
     const slot: Slot = { worker, job: null, idleTimer: null, exiting: false };
     this.slots.push(slot);

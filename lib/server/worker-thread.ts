@@ -1,4 +1,6 @@
-import { parentPort, type TransferListItem } from "node:worker_threads";
+import fs from "node:fs";
+import os from "node:os";
+import { parentPort, type TransferListItem, workerData } from "node:worker_threads";
 
 /*
  * The worker side of lib/server/worker-pool.ts. A worker file calls serveJobs({ kind: handler })
@@ -46,10 +48,25 @@ export function serializeError(e: unknown): SerializedError {
   return out;
 }
 
+/**
+ * Lowers this thread's scheduling priority (Linux: nice is per thread; the thread's id comes from
+ * /proc/thread-self). Elsewhere, or without permission, the thread keeps the process's priority.
+ */
+function lowerPriority(nice: number) {
+  if (!(nice > 0) || process.platform !== "linux") return;
+  try {
+    const tid = Number(fs.readlinkSync("/proc/thread-self").split("/").pop());
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, Math.min(19, nice));
+  } catch {
+    // not fatal: the jobs still run, at normal priority
+  }
+}
+
 /** Serves the pool's jobs in this worker thread. */
 export function serveJobs(handlers: Record<string, JobHandler>): void {
   const port = parentPort;
   if (!port) throw new Error("serveJobs runs only inside a worker thread");
+  lowerPriority(Number((workerData as { nice?: number } | null)?.nice ?? 0));
   port.on("message", async (msg: JobRequest) => {
     const transfer: TransferListItem[] = [];
     let reply: JobReply;
