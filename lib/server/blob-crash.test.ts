@@ -35,7 +35,7 @@ function start(mode: string, extraEnv: Record<string, string> = {}) {
       check();
       void exited.then(() => (out.includes(text) ? resolve() : reject(new Error(`${mode} exited without "${text}": ${err.slice(-2000)}`))));
     });
-  return { child, exited, line, output: () => out };
+  return { child, exited, line, output: () => out, errors: () => err };
 }
 
 async function run(mode: string, extraEnv: Record<string, string> = {}) {
@@ -136,4 +136,19 @@ describe("kill -9 of a server process, then a restart", () => {
     await crashMidway("bundle", { startWhileWriting: false });
     expectIntact();
   }, 180_000);
+});
+
+describe("start-up settings", () => {
+  it("a bad STUDIO_PUBLIC_URL or clean-up interval stops the start with a message saying what to fix", async () => {
+    for (const [name, value, message] of [
+      ["STUDIO_PUBLIC_URL", "https://studio.example/app", "STUDIO_PUBLIC_URL must be the origin only, without a path"],
+      ["STUDIO_PUBLIC_URL", "studio.example", "STUDIO_PUBLIC_URL must be an absolute URL"],
+      ["STUDIO_BLOB_GC_INTERVAL_SECONDS", "hourly", "STUDIO_BLOB_GC_INTERVAL_SECONDS must be a number of seconds"],
+    ]) {
+      const c = start("start", { [name]: value });
+      expect(await c.exited, `${name}=${value}`).toBe(1);
+      expect(c.output()).not.toContain("STARTED");
+      expect(c.errors()).toContain(`Cannot start: ${message}`);
+    }
+  }, 120_000);
 });
