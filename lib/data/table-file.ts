@@ -17,27 +17,29 @@ interface TableFileHead {
   issues: DataIssue[];
 }
 
-/** The file as UTF-8 chunks of about `chunkBytes` (separate buffers, so they can be transferred). */
-export function encodeTableFile(table: Table & { sheetNames?: string[] }, issues: DataIssue[], chunkBytes = 1024 * 1024): Uint8Array[] {
+/** The file as UTF-8 chunks of about `chunkBytes`, made one at a time (write each as it comes). */
+export function* tableFileChunks(table: Table & { sheetNames?: string[] }, issues: DataIssue[], chunkBytes = 1024 * 1024): Generator<Uint8Array> {
   const encoder = new TextEncoder();
   const { rows, rowNumbers, ...meta } = table;
   const head: TableFileHead = { studioTable: VERSION, table: meta, rowCount: rows.length, issues };
-  const chunks: Uint8Array[] = [];
   let pending: string[] = [JSON.stringify(head)];
   let pendingChars = pending[0].length;
-  const flush = () => {
-    chunks.push(encoder.encode(`${pending.join("\n")}\n`));
-    pending = [];
-    pendingChars = 0;
-  };
   for (let i = 0; i < rows.length; i++) {
     const line = JSON.stringify([rowNumbers[i], ...rows[i]]);
     pending.push(line);
     pendingChars += line.length + 1;
-    if (pendingChars >= chunkBytes) flush();
+    if (pendingChars >= chunkBytes) {
+      yield encoder.encode(`${pending.join("\n")}\n`);
+      pending = [];
+      pendingChars = 0;
+    }
   }
-  if (pending.length) flush();
-  return chunks;
+  if (pending.length) yield encoder.encode(`${pending.join("\n")}\n`);
+}
+
+/** The whole file, in chunks. */
+export function encodeTableFile(table: Table & { sheetNames?: string[] }, issues: DataIssue[], chunkBytes = 1024 * 1024): Uint8Array[] {
+  return [...tableFileChunks(table, issues, chunkBytes)];
 }
 
 /** Reads a table file back (chunk by chunk); throws on anything that is not one. */

@@ -10,7 +10,7 @@ import type { DataLimits } from "../data/limits";
 import { applyMapping, type ColumnMapping, type MappedDataset, validateMapping } from "../data/mapping";
 import { parseTableSource } from "../data/parse-table";
 import { capIssues } from "../data/table";
-import { encodeTableFile, readTableFile } from "../data/table-file";
+import { readTableFile, tableFileChunks } from "../data/table-file";
 import { previewTable, type TablePreviewData } from "../data/table-preview";
 import type { ColumnProfile } from "../data/tabular";
 import { readTaggedImageZip } from "../data/tagged-zip";
@@ -95,6 +95,8 @@ export function schemaPatch(m: MappedDataset): SchemaPatch {
 export interface TablePreviewJob {
   /** The uploaded file (a temporary file of the blob store). */
   path: string;
+  /** Where to write the parse result (a table file), chunk by chunk; the caller stores and removes it. */
+  outPath: string;
   fileName: string;
   format?: "pasted-lines";
   sceneId: string;
@@ -109,15 +111,14 @@ export type TablePreviewResult =
       encoding?: string;
       preview: TablePreviewData;
       issues: DataIssue[];
-      /** The parsed table as a table file (lib/data/table-file.ts), to be stored for the import. */
-      file: Uint8Array[];
     };
 
 /**
  * Parses an uploaded table once, streaming CSV/TSV from disk: the preview for the column-mapping
- * step, and the whole parse result as a table file that the import reads instead of the upload.
+ * step, and the whole parse result written to `outPath` as a table file, which the import reads
+ * instead of the upload.
  */
-export async function tablePreview(job: TablePreviewJob, ctx?: JobContext): Promise<TablePreviewResult> {
+export async function tablePreview(job: TablePreviewJob): Promise<TablePreviewResult> {
   const { size } = await fsp.stat(job.path);
   const parsed = await parseTableSource(fileSource(job.path), size, { fileName: job.fileName, limits: job.limits, format: job.format });
   if (!parsed.ok) return { ok: false, issues: capIssues(parsed.issues, job.limits.maxIssues) };
@@ -130,9 +131,25 @@ export async function tablePreview(job: TablePreviewJob, ctx?: JobContext): Prom
     const { file: _file, ...rest } = i;
     return rest;
   });
-  const file = encodeTableFile(table, stored);
-  ctx?.transfer(...file.map((c) => c.buffer as ArrayBuffer));
-  return { ok: true, format: table.format, encoding: table.encoding, preview, issues, file };
+  await writeChunks(job.outPath, tableFileChunks(table, stored));
+  return { ok: true, format: table.format, encoding: table.encoding, preview, issues };
+}
+
+/** Writes chunks to a new file as they are made, waiting for the disk (memory stays one chunk). */
+async function writeChunks(file: string, chunks: Iterable<Uint8Array>): Promise<void> {
+  const out = fs.createWriteStream(file, { flags: "wx" });
+  try {
+    for (const chunk of chunks) {
+      if (!out.write(chunk)) await new Promise<void>((resolve, reject) => {
+        out.once("drain", resolve);
+        out.once("error", reject);
+      });
+    }
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  } catch (e) {
+    out.destroy();
+    throw e;
+  }
 }
 
 export interface TableImportJob {

@@ -1,7 +1,9 @@
 import "server-only";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { parseEntities, type EntitySample, type EntitySpan } from "@/lib/data/entities";
 import { toCsv } from "@/lib/data/export";
 import { error as issueError, type DataIssue } from "@/lib/data/issues";
@@ -18,7 +20,7 @@ import { isZip } from "@/lib/data/zip";
 import type { Locale } from "@/lib/i18n/config";
 import type { LocalSummaryInput } from "@/lib/schemas/local-summary";
 import { getScene, type DataKind, type SceneDecl } from "@/lib/scenes";
-import { localBlobFile, putBytes, putStream, readBlob } from "./blob-store";
+import { blobRoot, localBlobFile, putBytes, putStream, readBlob } from "./blob-store";
 import { type DataJobs, type MediaZipJob, type NewRow, type Rejected, type SchemaPatch, mappedRows, schemaPatch } from "./data-jobs";
 import { dataJobLimitLabel, runDataJob } from "./data-pool";
 import { db, type Prisma } from "./db";
@@ -284,19 +286,19 @@ async function readHead(file: string, n: number): Promise<Uint8Array> {
   }
 }
 
-const EMPTY = new Uint8Array(0);
+/**
+ * Where the pool writes a table file before it is stored: the blob store's temporary folder, under
+ * a name of its own (blob-store.ts cleans such files after a day if a crash leaves one behind).
+ */
+async function tableFileTempPath(): Promise<string> {
+  const dir = path.join(blobRoot(), "tmp");
+  await fsp.mkdir(dir, { recursive: true });
+  return path.join(dir, `table-${process.pid}-${randomBytes(8).toString("hex")}.part`);
+}
 
-/** Stores a table file the worker wrote (its chunks) as an ordinary blob. */
-async function storeTableFile(chunks: Uint8Array[], userId: string, limits: DataLimits) {
-  let i = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (i < chunks.length) {
-        controller.enqueue(chunks[i]);
-        chunks[i++] = EMPTY; // written chunks can be freed while the rest is written
-      } else controller.close();
-    },
-  });
+/** Stores a table file the pool wrote as an ordinary blob (streamed, hashed, placed). */
+async function storeTableFile(file: string, userId: string, limits: DataLimits) {
+  const stream = Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>;
   // JSON escaping can make the table file a little larger than the upload
   const maxBytes = 4 * limits.maxUploadBytes;
   const staged = await putStream(stream, { maxBytes, limitLabel: formatBytes(maxBytes, "en") });
@@ -329,10 +331,17 @@ export async function handleUpload(
 
     if (TABLE_KINDS.includes(scene.dataKind)) {
       const format = opts.format === "pasted-lines" ? "pasted-lines" : undefined;
-      const parsed = await parseInPool("tablePreview", { ...job, format, sceneId: scene.id }, opts.signal);
-      if (!parsed.ok) return reject(parsed.issues);
-      // the parse result is the pending upload; the uploaded file itself is not kept
-      const table = await storeTableFile(parsed.file, userId, limits);
+      const outPath = await tableFileTempPath();
+      let parsed;
+      let table;
+      try {
+        parsed = await parseInPool("tablePreview", { ...job, outPath, format, sceneId: scene.id }, opts.signal);
+        if (!parsed.ok) return reject(parsed.issues);
+        // the parse result is the pending upload; the uploaded file itself is not kept
+        table = await storeTableFile(outPath, userId, limits);
+      } finally {
+        await fsp.rm(outPath, { force: true });
+      }
       await db.$transaction(async (tx) => {
         const ds = await ensureDataset(tx, project.id, scene.dataKind);
         const schema = parseSchema(ds.schema);

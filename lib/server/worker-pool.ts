@@ -272,17 +272,18 @@ export class WorkerPool {
     slot.idleTimer.unref();
   }
 
-  /** Stops a thread; its running job (if any) fails with `reason`. The exit handler replaces it. */
+  /**
+   * Stops a thread; its running job (if any) fails with `reason` once the thread is gone, so the
+   * caller's clean-up never races a job still writing. The exit handler starts queued jobs.
+   */
   private async retire(slot: Slot, reason: WorkerJobError | null) {
     if (slot.exiting) return;
     slot.exiting = true;
     const job = slot.job;
     slot.job = null;
-    if (job) {
-      clearTimeout(job.timer);
-      this.finish(job, () => job.reject(reason ?? new WorkerJobError(this.options.name, "stopped")));
-    }
+    if (job) clearTimeout(job.timer);
     await slot.worker.terminate();
+    if (job) this.finish(job, () => job.reject(reason ?? new WorkerJobError(this.options.name, "stopped")));
   }
 
   /** Start queued jobs on free or new threads (after a thread exited). */

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST as createProjectRoute } from "@/app/api/projects/route";
 import { POST as importRoute } from "../imports/route";
@@ -7,7 +8,7 @@ import { GET as samplesRoute } from "../samples/route";
 import { POST as uploadRoute } from "./route";
 import { makePng } from "@/lib/data/__fixtures__/builders";
 import { TABLE_FILE_MIME } from "@/lib/data/table-file";
-import { blobPath } from "@/lib/server/blob-store";
+import { blobPath, blobRoot } from "@/lib/server/blob-store";
 import { dataPool, resetDataPool } from "@/lib/server/data-pool";
 import { db } from "@/lib/server/db";
 import { call, signUp } from "@/tests/route-helpers";
@@ -70,6 +71,8 @@ describe("a table upload is parsed once, off the request thread", () => {
     expect(fs.existsSync(blobPath(sha256(csv)))).toBe(false);
     const ds = await db.dataset.findFirstOrThrow({ where: { projectId: id } });
     expect(JSON.parse(ds.schema).pendingUploads).toEqual([pre.json.uploadId]);
+    // the pool's temporary table file is gone once stored
+    expect(fs.readdirSync(path.join(blobRoot(), "tmp")).filter((n) => n.startsWith("table-"))).toEqual([]);
 
     const imp = await call(importRoute, { body: { uploadId: pre.json.uploadId, mapping: pre.json.mapping }, cookie: alice.cookie, params: { id } });
     expect(imp.status).toBe(201);
@@ -149,6 +152,7 @@ describe("a full parse queue", () => {
     const r = await upload(alice.cookie, id, "text,label\nhi,a\n", "slow.csv");
     expect(r.status).toBe(422);
     expect(r.json.issues[0].message).toMatch(/^“slow\.csv”: reading this file needed more memory or time than the server allows for one file \(512 MB, 0 s\)/);
+    expect(fs.readdirSync(path.join(blobRoot(), "tmp")).filter((n) => n.startsWith("table-"))).toEqual([]);
     delete process.env.STUDIO_DATA_JOB_TIMEOUT_MS;
     await resetDataPool();
     expect((await upload(alice.cookie, id, "text,label\nhi,a\n", "slow.csv")).status).toBe(200);
