@@ -50,6 +50,11 @@ export interface LoadPredictorOptions {
   loadEmbeddedBackbone?: boolean;
   /** onnxruntime-web WASM files for an embedded ONNX backbone. Default "/vendor/ort/" (Node: ortDistDir()). */
   ortWasmPaths?: string;
+  /**
+   * Loads an embedded backbone. Default: ./backbones/custom, imported when first needed (so the
+   * browser downloads tfjs-converter and onnxruntime only for such models). Node callers pass it in.
+   */
+  loadCustomBackbone?: (typeof import("./backbones/custom"))["loadCustomBackbone"];
   /** Inputs per forward pass (bounds memory). Default 64. */
   batchSize?: number;
 }
@@ -121,7 +126,8 @@ export interface TaggerPredictor extends PredictorBase {
 
 export type Predictor = ClassifierPredictor | RegressorPredictor | RetrieverPredictor | EntityPredictor | RecommenderPredictor | TaggerPredictor;
 
-function inputKindOf(p: Preprocessing): PredictorBase["inputKind"] {
+/** What a model with this preprocessing takes as input (readable from the manifest alone). */
+export function inputKindOf(p: Preprocessing): PredictorBase["inputKind"] {
   switch (p.kind) {
     case "text-bag":
     case "text-sequence":
@@ -232,7 +238,7 @@ export async function loadPredictor(bundle: ArrayBuffer | ArrayBufferView, optio
   // A user-supplied backbone travels inside the bundle; the predictor owns the copy it loads.
   let ownBackbone: Backbone<unknown> | null = null;
   if (custom && backbonePackage && !options.backbone && options.loadEmbeddedBackbone !== false) {
-    const { loadCustomBackbone } = await import("./backbones/custom");
+    const loadCustomBackbone = options.loadCustomBackbone ?? (await import("./backbones/custom")).loadCustomBackbone;
     ownBackbone = await loadCustomBackbone(backbonePackage, { contentHash: custom.contentHash, settings: custom, expect: custom, wasmPaths: options.ortWasmPaths });
   }
   const backbone = options.backbone ?? ownBackbone ?? undefined;

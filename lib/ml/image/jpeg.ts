@@ -48,7 +48,7 @@ export function decodeJpeg(bytes: Uint8Array, maxPixels: number): RawImage {
   if (!info.ok) throw new JpegError(info.issues[0]?.code === "image-too-large-dimensions" ? "the picture has too many pixels" : "the JPEG file is damaged or truncated");
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
-    decoded = decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: Math.ceil(maxPixels / 1e6), maxMemoryUsageInMB: 256 });
+    decoded = decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: Math.ceil(maxPixels / 1e6), maxMemoryUsageInMB: Math.ceil((maxPixels * 20) / 2 ** 20) + 64 });
   } catch (e) {
     throw new JpegError(`the JPEG could not be decoded (${e instanceof Error ? e.message : String(e)})`);
   }

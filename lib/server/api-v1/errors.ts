@@ -16,6 +16,7 @@ export const API_ERROR_STATUS = {
   unsupported_model: 422,
   rate_limited: 429,
   internal: 500,
+  server_busy: 503,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;

@@ -1,13 +1,23 @@
-import "server-only";
 import { decodePng, isPng, PngError } from "@/lib/ml/image/png";
 import { decodeJpeg, isJpeg, JpegError } from "@/lib/ml/image/jpeg";
 import type { RawImage } from "@/lib/ml/types";
 import { ApiError } from "./errors";
 
-/** Largest image accepted, in pixels (a 2048×2048 PNG). */
-export const MAX_IMAGE_PIXELS = 2048 * 2048;
+/**
+ * Largest picture accepted, in pixels: 50 megapixels, the Data tab's limit, so any phone photo
+ * (12–48 MP) works; beyond it a "pixel flood" (a tiny file claiming huge dimensions) is refused
+ * from its header, before anything is decoded.
+ */
+export const MAX_IMAGE_PIXELS = 50_000_000;
 
 const invalid = (message: string) => new ApiError("invalid_input", message);
+
+function unreadable(where: string, reason: string): ApiError {
+  if (/too many pixels|too large/i.test(reason)) {
+    return invalid(`${where} has more than ${MAX_IMAGE_PIXELS / 1e6} megapixels: make the picture smaller and send it again.`);
+  }
+  return invalid(`${where} could not be read: ${reason}.`);
+}
 
 /** The square in the middle of the image, as the studio crops for training and the playground. */
 export function centreCropSquare(img: RawImage): RawImage {
@@ -46,7 +56,7 @@ export function decodeImageInput(x: unknown, where: string): RawImage {
     try {
       return centreCropSquare(decodeJpeg(bytes, MAX_IMAGE_PIXELS));
     } catch (e) {
-      if (e instanceof JpegError) throw invalid(`${where} could not be read: ${e.message}.`);
+      if (e instanceof JpegError) throw unreadable(where, e.message);
       throw e;
     }
   }
@@ -57,7 +67,7 @@ export function decodeImageInput(x: unknown, where: string): RawImage {
   try {
     return centreCropSquare(decodePng(bytes, MAX_IMAGE_PIXELS));
   } catch (e) {
-    if (e instanceof PngError) throw invalid(`${where} could not be read: ${e.message}.`);
+    if (e instanceof PngError) throw unreadable(where, e.message);
     throw e;
   }
 }

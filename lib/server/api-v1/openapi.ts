@@ -1,4 +1,5 @@
 import { API_ERROR_STATUS } from "./errors";
+import { MAX_IMAGE_PIXELS } from "./images";
 import { DEFAULT_TOP_K, MAX_BATCH, MAX_BODY_BYTES, MAX_TEXT_CHARS, MAX_TOP_K, rateLimitConfig } from "./predict";
 
 const errorCodes = Object.keys(API_ERROR_STATUS);
@@ -41,7 +42,8 @@ export function openApiDocument(origin: string | null) {
           summary: "Predict with the model's active version",
           description:
             `Text models take a string, tabular models an object of column values, image models a PNG or JPEG image in base64 ` +
-            `(a data URL or plain base64; JPEG EXIF orientation is applied; WebP is refused with 400; the centre square is used, as in training). ` +
+            `(a data URL or plain base64; up to ${MAX_IMAGE_PIXELS / 1e6} megapixels, e.g. any phone photo; JPEG EXIF orientation is applied; WebP is refused with 400; the centre square is used, as in training; ` +
+              `pictures and voice clips are decoded and scored on the server's inference threads). ` +
             `Send one input as "input" or up to ${MAX_BATCH} as "inputs".`,
           parameters: [
             { name: "slug", in: "path", required: true, description: "The model's id, shown in the project's API tab.", schema: { type: "string" } },
@@ -83,6 +85,10 @@ export function openApiDocument(origin: string | null) {
               headers: { ...rateHeaders, "Retry-After": { description: "Seconds to wait before trying again.", schema: { type: "integer" } } },
             },
             "500": errorResponse("Unexpected failure on the server.", ["internal"], false),
+            "503": {
+              ...errorResponse("The server is busy (many pictures or large bodies at once): try again after Retry-After seconds.", ["server_busy"]),
+              headers: { ...rateHeaders, "Retry-After": { description: "Seconds to wait before trying again.", schema: { type: "integer" } } },
+            },
           },
         },
       },
@@ -94,9 +100,9 @@ export function openApiDocument(origin: string | null) {
       schemas: {
         Input: {
           description:
-            "A text (text, FAQ and entity models), an object of column values (tabular models), a PNG image in base64 (image and tagging models), or a recommendation query: {user} for a known user, {ratings: [{item, rating?}]} for a new one, {} for popular items.",
+            "A text (text, FAQ and entity models), an object of column values (tabular models), a PNG or JPEG picture in base64 (image and tagging models; at most ${MAX_IMAGE_PIXELS / 1e6} megapixels), a WAV clip in base64 (voice models), or a recommendation query: {user} for a known user, {ratings: [{item, rating?}]} for a new one, {} for popular items.",
           oneOf: [
-            { type: "string", description: `A text of at most ${MAX_TEXT_CHARS} characters, or a PNG as "data:image/png;base64,…" or plain base64.` },
+            { type: "string", description: `A text of at most ${MAX_TEXT_CHARS} characters, a PNG or JPEG as "data:image/png;base64,…" or plain base64, or a WAV clip in base64.` },
             { type: "object", additionalProperties: { type: ["string", "number", "boolean", "null"] } },
             {
               type: "object",

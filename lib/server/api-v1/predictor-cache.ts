@@ -1,4 +1,3 @@
-import "server-only";
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -8,6 +7,7 @@ import { loadMobileNetV2FromDisk, loadSpeechBackboneFromDisk, ortDistDir } from 
 import { SPEECH_BACKBONE_ID } from "@/lib/ml/backbones/speech";
 import { readManifest } from "@/lib/ml/bundle";
 import { loadPredictor, type Predictor } from "@/lib/ml/predictor";
+import { loadCustomBackbone } from "@/lib/ml/backbones/custom";
 
 /**
  * Loaded predictors of the REST API, keyed by model version id (a version's bundle never
@@ -127,7 +127,7 @@ export async function withPredictor<T>(versionId: string, readBundle: () => Prom
         const backbone = ref ? await nodeBackbone(ref.id) : undefined;
         // A user-supplied backbone is embedded: loadPredictor loads it from the bundle (ONNX ones
         // on onnxruntime-web's WASM files from node_modules) and disposes it with the predictor.
-        return loadPredictor(bytes, backbone ? { backbone } : { ortWasmPaths: ortDistDir() });
+        return loadPredictor(bytes, backbone ? { backbone } : { ortWasmPaths: ortDistDir(), loadCustomBackbone });
       })(),
       users: 0,
       evicted: false,

@@ -17,7 +17,7 @@ import type { RawImage } from "@/lib/ml/types";
 import { TrainerClient } from "@/lib/ml/worker/client";
 import { inProcessWorker } from "@/lib/ml/worker/testing";
 import { centreCropSquare } from "@/lib/server/api-v1/images";
-import { apiBackend } from "@/lib/server/api-v1/predictor-cache";
+import { inferenceThreadInfo } from "@/lib/server/api-v1/inference-pool";
 import { call, signUp } from "@/tests/route-helpers";
 
 function pictures(perClass: number): { images: RawImage[]; labels: string[] } {
@@ -86,7 +86,8 @@ describe("REST API: models on a user-supplied backbone run in Node from the bund
         body: { input: `data:image/png;base64,${Buffer.from(png).toString("base64")}`, topK: 2 },
       });
       expect(r.status, JSON.stringify(r.json)).toBe(200);
-      expect(apiBackend()).toBe("wasm"); // the API's own backend (tfjs-backend-wasm in Node)
+      // The API's own backend (tfjs-backend-wasm in Node), on the inference thread that answered.
+      expect((await inferenceThreadInfo()).backend).toBe("wasm");
       const direct = (await loadPredictor(bundle, { ortWasmPaths: ortDistDir() })) as ClassifierPredictor;
       const [expected] = await direct.predict([centreCropSquare(decodePng(png))], { topK: 2 });
       direct.dispose();

@@ -10,11 +10,13 @@ import { DELETE as revokeKeyRoute } from "@/app/api/projects/[id]/api-keys/[keyI
 import { PATCH as activateVersionRoute } from "@/app/api/projects/[id]/models/[versionId]/route";
 import { GET as openApiRoute } from "@/app/api/v1/openapi.json/route";
 import { OPTIONS as predictOptions, POST as predictRoute } from "./route";
+import { reserveBody } from "@/lib/server/api-v1/predict";
 import { loadPredictor, type ClassifierPredictor, type RegressorPredictor } from "@/lib/ml/predictor";
 import { trainTabularModel } from "@/lib/ml/tabular/train-tabular";
 import { intentDataset, tabularDataset } from "@/lib/ml/testing";
 import { trainTextClassifier } from "@/lib/ml/text/train-text";
 import { clearPredictorCache, nodeBackbone, predictorCacheStats } from "@/lib/server/api-v1/predictor-cache";
+import { inferenceThreadInfo } from "@/lib/server/api-v1/inference-pool";
 import { centreCropSquare } from "@/lib/server/api-v1/images";
 import { trainClassifierHead } from "@/lib/ml/image/train-head";
 import { trainSmallCnn } from "@/lib/ml/image/train-small-cnn";
@@ -331,6 +333,57 @@ describe("POST /api/v1/models/{slug}/predict", () => {
     const broken = await predict(key.slug, key.secret, { input: Buffer.from(png.slice(0, 30)).toString("base64") });
     expect(broken.json.error.message).toBe("input could not be read: the file is truncated.");
   });
+
+  it("large bodies share one memory budget: past it a call gets 503 with Retry-After; small bodies never wait", () => {
+    const req = (length: number | null) => new Request("http://localhost/x", { method: "POST", headers: length === null ? {} : { "content-length": String(length) } });
+    const held: (() => void)[] = [];
+    // 8 calls of 24 MB fill the 192 MB budget; a chunked body (no length) counts as the limit.
+    for (let i = 0; i < 7; i++) held.push(reserveBody(req(24 * 1024 * 1024)));
+    held.push(reserveBody(req(null)));
+    let refused: unknown = null;
+    try {
+      reserveBody(req(5 * 1024 * 1024));
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).toMatchObject({ code: "server_busy", status: 503, headers: { "Retry-After": "2" } });
+    expect(() => reserveBody(req(200 * 1024))()).not.toThrow(); // a text call is never refused
+    held.pop()!();
+    expect(() => reserveBody(req(5 * 1024 * 1024))()).not.toThrow();
+    for (const release of held) release();
+  });
+
+  it("pictures are decoded and scored on an inference thread: phone photos work, pixel floods and bad items are refused per input", async () => {
+    const { images, labels } = stripeImages(8, 16, 4);
+    const bundle = (await trainSmallCnn({ images, labels }, { seed: 3, imageSize: 16, architecture: { filters: [4], dropout: 0 }, hyperparams: { epochs: 2, batchSize: 8, learningRate: 0.01, patience: 0 } })).bundle;
+    const id = await projectWithModel(alice, "image-recognition", "small-cnn", bundle);
+    const key = await newKey(alice, id);
+    const versionId = (await db.project.findUniqueOrThrow({ where: { id } })).activeModelVersionId!;
+    // Phone photos: a 3024×3024 JPEG (an iPhone's square photo) and a 24-megapixel PNG (6000×4000).
+    // The API used to refuse anything over 2048×2048. (That decoding gives the bundle's own answer
+    // is shown on small pictures above; here: accepted, answered, and off the request thread.)
+    const side = 3024;
+    const rgba = Buffer.alloc(side * side * 4);
+    for (let i = 0; i < side * side; i++) rgba.writeUInt32BE((((((i % side) * 255) / side) << 24) | 0x8080ff) >>> 0, i * 4);
+    const photo = new Uint8Array(encodeJpeg({ width: side, height: side, data: rgba }, 70).data);
+    const big = encodePng({ width: 6000, height: 4000, channels: 3, data: new Uint8Array(6000 * 4000 * 3).fill(120) });
+    // A pixel flood: a valid PNG header that claims 100,000 × 100,000 pixels.
+    const flood = encodePng({ width: 1, height: 1, channels: 3, data: new Uint8Array(3) });
+    new DataView(flood.buffer, flood.byteOffset).setUint32(16, 100_000);
+    new DataView(flood.buffer, flood.byteOffset).setUint32(20, 100_000);
+    const r = await predict(key.slug, key.secret, {
+      inputs: [Buffer.from(photo).toString("base64"), Buffer.from(flood).toString("base64"), "bm90IGFuIGltYWdl", Buffer.from(big).toString("base64")],
+    });
+    expect(r.status, JSON.stringify(r.json).slice(0, 300)).toBe(200);
+    const [first, second, third, fourth] = r.json.predictions;
+    expect(labels).toContain(first.label);
+    expect(labels).toContain(fourth.label);
+    expect(second.error).toEqual({ code: "invalid_input", message: "inputs[1] has more than 50 megapixels: make the picture smaller and send it again." });
+    expect(third.error.message).toMatch(/^inputs\[2\] is not a PNG or JPEG image/);
+    // The model ran on an inference thread, not on the request thread.
+    expect(predictorCacheStats().versions).not.toContain(versionId);
+    expect((await inferenceThreadInfo()).versions).toContain(versionId);
+  }, 120_000);
 
   it("MobileNetV2 transfer models run the backbone in Node: same answer as the bundle with the backbone", async () => {
     const all = blobFeatures(3, 20, 1280, 3, 2.5);

@@ -1,4 +1,4 @@
-import { authorize, checkRateLimit, readPredictBody, recordPredictions, runActiveModel } from "@/lib/server/api-v1/predict";
+import { authorize, checkRateLimit, readPredictBody, recordPredictions, reserveBody, runActiveModel } from "@/lib/server/api-v1/predict";
 import { ApiError } from "@/lib/server/api-v1/errors";
 import { apiErrorResponse, apiJson, apiRoute, preflight } from "@/lib/server/api-v1/http";
 
@@ -6,7 +6,9 @@ import { apiErrorResponse, apiJson, apiRoute, preflight } from "@/lib/server/api
 export const POST = apiRoute(async (req, params) => {
   const auth = await authorize(req.headers.get("authorization"), params.slug ?? "");
   const limitHeaders = await checkRateLimit(auth.keyId);
+  let release = () => {};
   try {
+    release = reserveBody(req);
     const { inputs, batch, topK } = await readPredictBody(req);
     const outcome = await runActiveModel(auth, inputs, batch, topK);
     recordPredictions(auth, outcome);
@@ -18,6 +20,8 @@ export const POST = apiRoute(async (req, params) => {
     // Every answer after the key was counted carries the rate-limit headers, errors included.
     if (e instanceof ApiError) return apiErrorResponse(e, limitHeaders);
     throw e;
+  } finally {
+    release();
   }
 });
 
