@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import { sniffAudio, inspectAudio, type AudioInfo } from "../data/audio";
@@ -139,12 +140,7 @@ export async function tablePreview(job: TablePreviewJob): Promise<TablePreviewRe
 async function writeChunks(file: string, chunks: Iterable<Uint8Array>): Promise<void> {
   const out = fs.createWriteStream(file, { flags: "wx" });
   try {
-    for (const chunk of chunks) {
-      if (!out.write(chunk)) await new Promise<void>((resolve, reject) => {
-        out.once("drain", resolve);
-        out.once("error", reject);
-      });
-    }
+    for (const chunk of chunks) if (!out.write(chunk)) await once(out, "drain");
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   } catch (e) {
     out.destroy();
