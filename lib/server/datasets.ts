@@ -20,7 +20,7 @@ import { isZip } from "@/lib/data/zip";
 import type { Locale } from "@/lib/i18n/config";
 import type { LocalSummaryInput } from "@/lib/schemas/local-summary";
 import { getScene, type DataKind, type SceneDecl } from "@/lib/scenes";
-import { blobRoot, localBlobFile, putBytes, putStream, readBlob } from "./blob-store";
+import { blobRoot, localBlobFile, openBlob, putBytes, putStream } from "./blob-store";
 import { type DataJobs, type MediaZipJob, type NewRow, type Rejected, type SchemaPatch, mappedRows, schemaPatch } from "./data-jobs";
 import { dataJobLimitLabel, runDataJob } from "./data-pool";
 import { db, type Prisma } from "./db";
@@ -734,11 +734,12 @@ export async function saveLocalSummary(userId: string, projectId: string, input:
 /* ------------------------------------------------------------------ files out */
 
 /** A stored file, only if a sample of one of the user's own projects uses it. */
-export async function readOwnedBlob(userId: string, projectId: string, blobId: string): Promise<{ bytes: Buffer; mime: string }> {
+/** A sample's file of the caller's own project, as a stream (never whole in memory). */
+export async function readOwnedBlob(userId: string, projectId: string, blobId: string): Promise<{ stream: ReadableStream<Uint8Array>; size: number; mime: string }> {
   const { ds } = await datasetOf(userId, projectId);
   const sample = await db.sample.findFirst({ where: { datasetId: ds.id, blobId }, include: { blob: true } });
   if (!sample?.blob) throw notFound();
-  return { bytes: await readBlob(blobId), mime: sample.blob.mime };
+  return { ...(await openBlob(blobId)), mime: sample.blob.mime };
 }
 
 /** The dataset as CSV; cells that a spreadsheet would run as a formula are escaped. */

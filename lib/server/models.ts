@@ -4,7 +4,7 @@ import { BundleError, decodeBundle, type BundleManifest } from "@/lib/ml/bundle"
 import { formatBytes } from "@/lib/data/messages";
 import type { Locale } from "@/lib/i18n/config";
 import { getScene } from "@/lib/scenes";
-import { putStream, readBlob } from "./blob-store";
+import { openBlob, putStream } from "./blob-store";
 import { db } from "./db";
 import { lockRow } from "./db-lock";
 import { projectChanged } from "./cache-bus";
@@ -212,9 +212,10 @@ export async function activateModelVersion(userId: string, projectId: string, ve
   await projectChanged(project.id);
 }
 
-export async function readModelBundle(userId: string, projectId: string, versionId: string): Promise<Buffer> {
+/** A version's bundle, as a stream (never whole in memory). */
+export async function readModelBundle(userId: string, projectId: string, versionId: string): Promise<{ stream: ReadableStream<Uint8Array>; size: number }> {
   const project = await ownedProject(userId, projectId);
   const v = await db.modelVersion.findFirst({ where: { id: versionId, projectId: project.id }, select: { bundleBlobId: true } });
   if (!v?.bundleBlobId) throw notFound();
-  return readBlob(v.bundleBlobId);
+  return openBlob(v.bundleBlobId);
 }

@@ -10,7 +10,7 @@ import {
   type updateShareSchema,
   type visitorEventSchema,
 } from "@/lib/schemas/sharing";
-import { readBlob } from "./blob-store";
+import { openBlob } from "./blob-store";
 import { db } from "./db";
 import { AppError } from "./errors";
 import { getOwnedProject } from "./projects";
@@ -297,8 +297,9 @@ function bundleBlobOf(found: { bundleBlobId: string; entityBundleBlobId: string 
   return found.entityBundleBlobId;
 }
 
-export async function readShareBundle(slug: string, part: BundlePart = "model"): Promise<Buffer> {
-  return readBlob(bundleBlobOf(await resolveShare(slug), part));
+/** The bundle a share link serves, as a stream. */
+export async function readShareBundle(slug: string, part: BundlePart = "model"): Promise<{ stream: ReadableStream<Uint8Array>; size: number }> {
+  return openBlob(bundleBlobOf(await resolveShare(slug), part));
 }
 
 /**
@@ -325,8 +326,9 @@ export async function getPublicEmbed(slug: string, origin: string | null, selfOr
   return { model: r.model, theme };
 }
 
-export async function readEmbedBundle(slug: string, origin: string | null, selfOrigin: string | null, part: BundlePart = "model"): Promise<Buffer> {
-  return readBlob(bundleBlobOf(await resolveEmbed(slug, origin, selfOrigin), part));
+/** The bundle an embed serves to an allowed page, as a stream. */
+export async function readEmbedBundle(slug: string, origin: string | null, selfOrigin: string | null, part: BundlePart = "model"): Promise<{ stream: ReadableStream<Uint8Array>; size: number }> {
+  return openBlob(bundleBlobOf(await resolveEmbed(slug, origin, selfOrigin), part));
 }
 
 /** Whether visitor text may be stored for this project (the owner's logging switch). */

@@ -5,8 +5,8 @@ import { embedCaller } from "@/lib/server/request-origin";
 /** The model for an allowed page; ?part=entities: the entity model its replies use (as for the share link). */
 export const GET = handler({ auth: false }, async ({ req, params }) => {
   const caller = embedCaller(req);
-  const bytes = await readEmbedBundle(params.slug, caller.origin, caller.self, bundlePart(req.nextUrl.searchParams.get("part")));
-  return new Response(new Uint8Array(bytes), {
-    headers: { "content-type": "application/vnd.ai-mass-studio.model-bundle", "cache-control": "no-store", vary: "Origin" },
+  const { stream, size } = await readEmbedBundle(params.slug, caller.origin, caller.self, bundlePart(req.nextUrl.searchParams.get("part")));
+  return new Response(stream, {
+    headers: { "content-type": "application/vnd.ai-mass-studio.model-bundle", "content-length": String(size), "cache-control": "no-store", vary: "Origin" },
   });
 });
