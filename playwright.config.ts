@@ -33,6 +33,8 @@ export const WEBGPU_ARGS = ["--enable-unsafe-webgpu", "--enable-features=Vulkan"
 
 export default defineConfig({
   testDir: "e2e",
+  // The multi-replica test has its own config and servers (playwright.replicas.config.ts).
+  testIgnore: ["**/replicas/**"],
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
