@@ -119,7 +119,7 @@ describe("request bodies are read only up to each route's limit", () => {
       ({ slug, secret } = key.json as { slug: string; secret: string });
     });
 
-    it("/api/v1/models/<slug>/predict: a chunked body of 10× the 8 MB limit gets 413 after at most limit + one chunk", async () => {
+    it("/api/v1/models/<slug>/predict: a chunked body of 10× the 24 MB limit gets 413 after at most limit + one chunk", async () => {
       const chunk = 256 * 1024;
       const r = await sendHuge(predictRoute, MAX_BODY_BYTES, chunk, {
         url: `http://localhost:3000/api/v1/models/${slug}/predict`,
@@ -129,7 +129,7 @@ describe("request bodies are read only up to each route's limit", () => {
       expect(r.status).toBe(413);
       expect(r.pulled).toBeLessThanOrEqual(MAX_BODY_BYTES + chunk);
       expect(r.json.error.code).toBe("payload_too_large");
-      expect(r.json.error.message).toMatch(/^The request body is larger than 8 MB\./);
+      expect(r.json.error.message).toBe(`The request body is larger than ${MAX_BODY_BYTES / 2 ** 20} MB. Send fewer or smaller inputs per call.`);
       expect(r.res.headers.get("connection")).toBe("close");
       // The rate-limit headers still come with the refusal.
       expect(r.res.headers.get("x-ratelimit-limit")).toBeTruthy();

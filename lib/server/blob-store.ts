@@ -50,7 +50,11 @@ const HOST = os.hostname().replace(/[^A-Za-z0-9.-]/g, "-").slice(0, 64) || "host
 const PROCESS_TOKEN = randomBytes(4).toString("hex");
 const TEMP_RE = /^([A-Za-z0-9.-]{1,64})_(\d+)_([0-9a-f]{8})_[0-9a-f]{16}\.part$/;
 
-async function tempFile(): Promise<string> {
+/**
+ * A new temporary file path under blobs/tmp, named after this process, so cleanTempFiles removes it
+ * if the process dies before it is renamed or deleted (also for files written by worker threads).
+ */
+export async function tempFile(): Promise<string> {
   const dir = tempDir();
   await fsp.mkdir(dir, { recursive: true });
   return path.join(dir, `${HOST}_${process.pid}_${PROCESS_TOKEN}_${randomBytes(8).toString("hex")}.part`);

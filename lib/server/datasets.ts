@@ -1,5 +1,5 @@
 import "server-only";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
@@ -20,7 +20,7 @@ import { isZip } from "@/lib/data/zip";
 import type { Locale } from "@/lib/i18n/config";
 import type { LocalSummaryInput } from "@/lib/schemas/local-summary";
 import { getScene, type DataKind, type SceneDecl } from "@/lib/scenes";
-import { blobRoot, localBlobFile, openBlob, putBytes, putStream } from "./blob-store";
+import { localBlobFile, openBlob, putBytes, putStream, tempFile } from "./blob-store";
 import { type DataJobs, type MediaZipJob, type NewRow, type Rejected, type SchemaPatch, mappedRows, schemaPatch } from "./data-jobs";
 import { dataJobLimitLabel, runDataJob } from "./data-pool";
 import { db, type Prisma } from "./db";
@@ -48,6 +48,24 @@ export interface DatasetSchema {
 const MAX_PENDING = 20;
 /** Rows per statement; keeps every query under SQLite's bound-parameter limit. */
 const CHUNK = 500;
+/** Bytes of row data per INSERT statement, so one statement never holds the event loop for long. */
+const CHUNK_BYTES = 256 * 1024;
+
+/** Rows in groups of at most CHUNK rows and about CHUNK_BYTES of text and data. */
+function* insertChunks(rows: NewRow[]): Generator<NewRow[]> {
+  let chunk: NewRow[] = [];
+  let bytes = 0;
+  for (const r of rows) {
+    chunk.push(r);
+    bytes += (r.text?.length ?? 0) + (r.data?.length ?? 0) + (r.label?.length ?? 0) + 64;
+    if (chunk.length >= CHUNK || bytes >= CHUNK_BYTES) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+  }
+  if (chunk.length) yield chunk;
+}
 
 export interface FormattedIssue extends DataIssue {
   message: string;
@@ -287,14 +305,10 @@ async function readHead(file: string, n: number): Promise<Uint8Array> {
 }
 
 /**
- * Where the pool writes a table file before it is stored: the blob store's temporary folder, under
- * a name of its own (blob-store.ts cleans such files after a day if a crash leaves one behind).
+ * Where the pool writes a table file before it is stored: a temporary file of the blob store, named
+ * after this process, so a crash leaves nothing that the start-up clean-up would not remove.
  */
-async function tableFileTempPath(): Promise<string> {
-  const dir = path.join(blobRoot(), "tmp");
-  await fsp.mkdir(dir, { recursive: true });
-  return path.join(dir, `table-${process.pid}-${randomBytes(8).toString("hex")}.part`);
-}
+const tableFileTempPath = tempFile;
 
 /** Stores a table file the pool wrote as an ordinary blob (streamed, hashed, placed). */
 async function storeTableFile(file: string, userId: string, limits: DataLimits) {
@@ -480,9 +494,9 @@ async function importRows(
         toInsert.push(r);
       }
     }
-    for (let i = 0; i < toInsert.length; i += CHUNK) {
+    for (const chunk of insertChunks(toInsert)) {
       await tx.sample.createMany({
-        data: toInsert.slice(i, i + CHUNK).map((r) => ({
+        data: chunk.map((r) => ({
           datasetId: ds.id,
           text: r.text,
           label: r.label,
@@ -492,6 +506,8 @@ async function importRows(
           source,
         })),
       });
+      // SQLite's driver runs each statement synchronously: let other requests in between chunks.
+      await new Promise((r) => setImmediate(r));
     }
     schemaPatch?.(schema);
     return bumpVersion(tx, ds.id, schema);

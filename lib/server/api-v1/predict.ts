@@ -4,7 +4,7 @@ import { fillReplyTemplate } from "@/lib/scenes/intent-chatbot/reply-template";
 import { linkedEntityModel, type LinkedEntityModel } from "../reply-templates";
 import { hashApiKey, isWellFormedApiKey } from "../api-keys";
 import { readBlob } from "../blob-store";
-import { readBodyText } from "../body";
+import { limitedChunks } from "../body";
 import { MAX_JSON_DEPTH, parseJsonWithin } from "@/lib/data/json-depth";
 import { db } from "../db";
 import { consume, hotPathStore, type RateLimitResult } from "../rate-limit";
@@ -115,40 +115,61 @@ export async function checkRateLimit(keyId: string): Promise<Record<string, stri
 
 let largeBodiesHeld = 0;
 
+/** Room a call holds for its body (see reserveBody). */
+export interface BodyReservation {
+  /** Makes sure `bytes` are held (a body of unknown size grows as it arrives); 503 when the budget is used up. */
+  hold(bytes: number): void;
+  release(): void;
+}
+
+const serverBusy = () =>
+  new ApiError("server_busy", "The server is receiving many large requests right now. Try again in a few seconds.", { "Retry-After": "2" });
+
 /**
- * Reserves room for the call's body (pictures can be tens of megabytes, held until the answer is
- * sent): a small declared body reserves nothing; a large or chunked one reserves its declared size
- * (or the limit) from one budget per process, so many parallel large calls cannot take the server's
- * memory. Returns the release function, or throws 503 with Retry-After when the budget is used up.
+ * Room for the call's body, which is held until the answer is sent (pictures can be tens of
+ * megabytes). Bodies up to LARGE_BODY_BYTES hold nothing; beyond that, every call's bytes come out
+ * of one budget per process (a declared size at once, a chunked body as it arrives), so many
+ * parallel large calls cannot take the server's memory: past the budget the call gets 503 with
+ * Retry-After instead.
  */
-export function reserveBody(req: Request): () => void {
-  const declared = Number(req.headers.get("content-length"));
-  const known = req.headers.has("content-length") && Number.isFinite(declared) && declared >= 0;
-  if (known && declared <= LARGE_BODY_BYTES) return () => {};
-  const bytes = Math.min(known ? declared : MAX_BODY_BYTES, MAX_BODY_BYTES);
-  if (largeBodiesHeld + bytes > LARGE_BODY_BUDGET) {
-    throw new ApiError("server_busy", "The server is receiving many large requests right now. Try again in a few seconds.", { "Retry-After": "2" });
-  }
-  largeBodiesHeld += bytes;
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    largeBodiesHeld -= bytes;
+export function reserveBody(req: Request): BodyReservation {
+  let held = 0;
+  const reservation: BodyReservation = {
+    hold(bytes) {
+      const want = bytes <= LARGE_BODY_BYTES ? 0 : Math.min(bytes, MAX_BODY_BYTES);
+      if (want <= held) return;
+      if (largeBodiesHeld + (want - held) > LARGE_BODY_BUDGET) throw serverBusy();
+      largeBodiesHeld += want - held;
+      held = want;
+    },
+    release() {
+      largeBodiesHeld -= held;
+      held = 0;
+    },
   };
+  const declared = Number(req.headers.get("content-length"));
+  if (req.headers.has("content-length") && Number.isFinite(declared)) reservation.hold(declared);
+  return reservation;
 }
 
 /**
  * Reads the JSON body (any content type; at most MAX_BODY_BYTES, counted as it arrives, and at
  * most MAX_JSON_DEPTH deep) and returns the inputs and options.
  */
-export async function readPredictBody(req: Request): Promise<{ inputs: unknown[]; batch: boolean; topK: number }> {
-  const text = await readBodyText(req.body, {
+export async function readPredictBody(req: Request, reservation?: BodyReservation): Promise<{ inputs: unknown[]; batch: boolean; topK: number }> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of limitedChunks(req.body, {
     limitBytes: MAX_BODY_BYTES,
     contentLength: req.headers.get("content-length"),
     tooLarge: () =>
       new ApiError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 2 ** 20} MB. Send fewer or smaller inputs per call.`),
-  });
+  })) {
+    size += chunk.byteLength;
+    reservation?.hold(size);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks, size).toString("utf8");
   const parsed = parseJsonWithin(text, MAX_JSON_DEPTH);
   if (!parsed.ok && parsed.reason === "too-deep") {
     throw new ApiError("invalid_input", `The request body nests brackets more than ${MAX_JSON_DEPTH} levels deep. Send {"input": …} or {"inputs": […]} with plain values.`);

@@ -336,21 +336,29 @@ describe("POST /api/v1/models/{slug}/predict", () => {
 
   it("large bodies share one memory budget: past it a call gets 503 with Retry-After; small bodies never wait", () => {
     const req = (length: number | null) => new Request("http://localhost/x", { method: "POST", headers: length === null ? {} : { "content-length": String(length) } });
-    const held: (() => void)[] = [];
-    // 8 calls of 24 MB fill the 192 MB budget; a chunked body (no length) counts as the limit.
-    for (let i = 0; i < 7; i++) held.push(reserveBody(req(24 * 1024 * 1024)));
-    held.push(reserveBody(req(null)));
+    const MB = 1024 * 1024;
+    const held = Array.from({ length: 7 }, () => reserveBody(req(24 * MB)));
+    // A chunked body (no length) holds what has arrived, once it is past 1 MB.
+    const chunked = reserveBody(req(null));
+    chunked.hold(512 * 1024);
+    chunked.hold(20 * MB);
     let refused: unknown = null;
     try {
-      reserveBody(req(5 * 1024 * 1024));
+      reserveBody(req(5 * MB));
     } catch (e) {
       refused = e;
     }
     expect(refused).toMatchObject({ code: "server_busy", status: 503, headers: { "Retry-After": "2" } });
-    expect(() => reserveBody(req(200 * 1024))()).not.toThrow(); // a text call is never refused
-    held.pop()!();
-    expect(() => reserveBody(req(5 * 1024 * 1024))()).not.toThrow();
-    for (const release of held) release();
+    // The chunked body grows to the limit: the budget (192 MB) is exactly full, then nothing more fits.
+    chunked.hold(24 * MB);
+    expect(() => reserveBody(req(2 * MB))).toThrow(/many large requests/);
+    // A text call is never refused, declared or not.
+    expect(() => reserveBody(req(200 * 1024)).release()).not.toThrow();
+    const small = reserveBody(req(null));
+    expect(() => small.hold(64 * 1024)).not.toThrow();
+    held.pop()!.release();
+    expect(() => reserveBody(req(5 * MB)).release()).not.toThrow();
+    for (const r of [...held, chunked, small]) r.release();
   });
 
   it("pictures are decoded and scored on an inference thread: phone photos work, pixel floods and bad items are refused per input", async () => {

@@ -6,10 +6,10 @@ import { apiErrorResponse, apiJson, apiRoute, preflight } from "@/lib/server/api
 export const POST = apiRoute(async (req, params) => {
   const auth = await authorize(req.headers.get("authorization"), params.slug ?? "");
   const limitHeaders = await checkRateLimit(auth.keyId);
-  let release = () => {};
+  let reservation: ReturnType<typeof reserveBody> | null = null;
   try {
-    release = reserveBody(req);
-    const { inputs, batch, topK } = await readPredictBody(req);
+    reservation = reserveBody(req);
+    const { inputs, batch, topK } = await readPredictBody(req, reservation);
     const outcome = await runActiveModel(auth, inputs, batch, topK);
     recordPredictions(auth, outcome);
     const body = batch
@@ -21,7 +21,7 @@ export const POST = apiRoute(async (req, params) => {
     if (e instanceof ApiError) return apiErrorResponse(e, limitHeaders);
     throw e;
   } finally {
-    release();
+    reservation?.release();
   }
 });
 
