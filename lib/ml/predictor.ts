@@ -7,6 +7,7 @@
  * creates before it resolves. Call dispose() when done.
  */
 import * as tf from "@tensorflow/tfjs";
+import { loadLayersModelGuarded } from "./guarded-load";
 import "./layers"; // registers custom layers before any model is loaded
 import { decodeBundle, type BundleManifest, type Preprocessing } from "./bundle";
 import type { Backbone } from "./backbone";
@@ -244,7 +245,7 @@ export async function loadPredictor(bundle: ArrayBuffer | ArrayBufferView, optio
   const backbone = options.backbone ?? ownBackbone ?? undefined;
   let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    model = await loadLayersModelGuarded(artifacts);
   } catch (e) {
     ownBackbone?.dispose();
     throw e;

@@ -13,6 +13,7 @@
  * expected spec checks that the model still gives features of that shape.
  */
 import * as tf from "@tensorflow/tfjs";
+import { loadLayersModelGuarded } from "../guarded-load";
 import { imageToTensor } from "./mobilenet";
 import { getOrt, ORT_WASM_PATH, type OrtSession } from "./ort";
 import {
@@ -130,7 +131,7 @@ function tfjsArtifacts(u: TfjsUnpacked): tf.io.ModelArtifacts {
 }
 
 async function openLayers(u: TfjsUnpacked): Promise<Runner> {
-  const model = await tf.loadLayersModel(tf.io.fromMemory(tfjsArtifacts(u)));
+  const model = await loadLayersModelGuarded(tfjsArtifacts(u));
   return {
     format: "tfjs-layers",
     inputs: model.inputs.map((t) => ({ name: t.name, shape: shapeOf(t.shape), dtype: t.dtype })),

@@ -3,7 +3,7 @@ import { Worker } from "node:worker_threads";
 import { intFromEnv, JobFailedError, PoolBusyError, poolSizeFromEnv, WorkerJobError, WorkerPool } from "../worker-pool";
 import { ApiError, type ApiErrorCode, API_ERROR_STATUS } from "./errors";
 import type { InferenceJobs, PredictJob } from "./inference-jobs";
-import type { Answers } from "./model-tasks";
+import { brokenModel, type Answers } from "./model-tasks";
 
 /*
  * Threads that run the REST API's picture and voice predictions (decoding included), sized to the
@@ -71,6 +71,7 @@ export async function predictOnThread(job: Omit<PredictJob, "bundle">, readBundl
     if (e instanceof PoolBusyError) {
       throw new ApiError("server_busy", `The server is busy with other pictures or clips. Try again in ${e.retryAfterSeconds} seconds.`, { "Retry-After": String(e.retryAfterSeconds) });
     }
+    if (e instanceof JobFailedError && (e.data.name === "ModelShapeError" || e.data.name === "BundleError")) throw brokenModel();
     if (e instanceof JobFailedError && e.data.name === "ApiError" && e.data.code && e.data.code in API_ERROR_STATUS) {
       throw new ApiError(e.data.code as ApiErrorCode, e.data.message);
     }

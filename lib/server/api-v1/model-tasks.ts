@@ -103,6 +103,14 @@ export function mediaInputKind(inputKind: Predictor["inputKind"], m: BundleManif
   return null;
 }
 
+/** A stored bundle that cannot be loaded (its layers do not match its weights, or it is damaged). */
+export function brokenModel(): ApiError {
+  return new ApiError("unsupported_model", "This model version cannot be loaded: its file is damaged or its layers do not match its weights. Train the model again and save a new version.");
+}
+
+/** Whether an error from loading a bundle means the bundle itself is broken (by the error's name, so it survives a worker thread). */
+export const isBrokenModelError = (e: unknown) => e instanceof Error && (e.name === "ModelShapeError" || e.name === "BundleError");
+
 export function unsupportedModel() {
   return new ApiError(
     "unsupported_model",

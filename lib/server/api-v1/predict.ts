@@ -11,7 +11,7 @@ import { consume, hotPathStore, type RateLimitResult } from "../rate-limit";
 import { cachedKey } from "./key-cache";
 import { ApiError } from "./errors";
 import { withPredictor } from "./predictor-cache";
-import { answerInputs, isItemError, MAX_TEXT_CHARS, mediaInputKind, type DecorateClasses, type PredictItem, type PredictOutcome } from "./model-tasks";
+import { answerInputs, brokenModel, isBrokenModelError, isItemError, MAX_TEXT_CHARS, mediaInputKind, type DecorateClasses, type PredictItem, type PredictOutcome } from "./model-tasks";
 import { hasSharedBundle, predictOnThread } from "./inference-pool";
 import { readManifest } from "@/lib/ml/bundle";
 import { inputKindOf } from "@/lib/ml/predictor";
@@ -225,6 +225,22 @@ export async function runActiveModel(auth: AuthorizedKey, inputs: unknown[], bat
   const blobId = version.bundleBlobId;
   let bytes: Promise<Uint8Array> | null = null;
   const readBundle = () => (bytes ??= readBlob(blobId).then((b) => new Uint8Array(b)));
+  try {
+    return await runOn(auth, version, readBundle, inputs, batch, topK);
+  } catch (e) {
+    if (isBrokenModelError(e)) throw brokenModel();
+    throw e;
+  }
+}
+
+async function runOn(
+  auth: AuthorizedKey,
+  version: NonNullable<AuthorizedKey["activeVersion"]>,
+  readBundle: () => Promise<Uint8Array>,
+  inputs: unknown[],
+  batch: boolean,
+  topK: number,
+): Promise<PredictOutcome> {
   if (hasSharedBundle(version.id) || (await mediaKindOf(version.id, readBundle))) {
     const answers = await predictOnThread({ versionId: version.id, inputs, batch, topK }, readBundle);
     return { modelVersion: version.number, ...answers };
