@@ -2,6 +2,9 @@ import * as tf from "@tensorflow/tfjs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { intentDataset } from "@/lib/ml/testing";
 import { trainTextClassifier } from "@/lib/ml/text/train-text";
+import { trainTabularModel } from "@/lib/ml/tabular/train-tabular";
+import { tabularDataset } from "@/lib/ml/testing";
+import { decodeBundle, encodeBundle } from "@/lib/ml/bundle";
 import type { Predictor } from "@/lib/ml/predictor";
 import { MOBILENET_V2_ID, MOBILENET_V2_ML_ID, MOBILENET_V2_MS_ID } from "@/lib/ml/backbones/mobilenet";
 import { SPEECH_BACKBONE_ID } from "@/lib/ml/backbones/speech";
@@ -61,12 +64,27 @@ describe("predictor cache", () => {
     expect(nodeBackbone("unknown-backbone")).toBeNull();
   });
 
-  it("does not keep a failed load: the next call loads again", async () => {
+  it("does not keep a load that failed for a passing reason (storage unreachable): the next call loads again", async () => {
     const loads = predictorCacheStats().loads;
-    await expect(withPredictor("bad", async () => new Uint8Array([1, 2, 3]), async () => 1)).rejects.toThrow();
+    await expect(withPredictor("bad", async () => Promise.reject(new Error("storage unavailable")), async () => 1)).rejects.toThrow("storage unavailable");
     await new Promise((r) => setTimeout(r, 0));
     expect(predictorCacheStats().versions).not.toContain("bad");
     await expect(withPredictor("bad", async () => bundle, async () => 2)).resolves.toBe(2);
     expect(predictorCacheStats().loads).toBe(loads + 2);
+  });
+
+  it("a bundle whose layers do not match its weights fails at once, every time, without loading it again", async () => {
+    const rows = tabularDataset(40, 3);
+    const tabular = (await trainTabularModel(rows, { scene: "tabular-prediction", modelType: "mlp", target: "kind", preset: "fast", seed: 1 } as never)).bundle;
+    const { manifest, artifacts } = decodeBundle(tabular);
+    const topology = structuredClone(artifacts.modelTopology) as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
+    const dense = topology.config.layers.find((l) => l.class_name === "Dense")!;
+    dense.config.units = 4_000_000;
+    const hostile = encodeBundle(manifest, { ...artifacts, modelTopology: topology as never });
+    const loadsBefore = predictorCacheStats().loads;
+    for (let i = 0; i < 3; i++) {
+      await expect(withPredictor("hostile", async () => hostile, async () => "ran")).rejects.toMatchObject({ name: "ModelShapeError" });
+    }
+    expect(predictorCacheStats().loads - loadsBefore).toBe(1);
   });
 });

@@ -5,7 +5,9 @@ import type { Backbone } from "@/lib/ml/backbone";
 import { MOBILENET_V2_ID, MOBILENET_V2_ML_ID, MOBILENET_V2_MS_ID } from "@/lib/ml/backbones/mobilenet";
 import { loadMobileNetV2FromDisk, loadSpeechBackboneFromDisk, ortDistDir } from "@/lib/ml/backbones/node";
 import { SPEECH_BACKBONE_ID } from "@/lib/ml/backbones/speech";
-import { readManifest } from "@/lib/ml/bundle";
+import { BundleError, decodeBundle } from "@/lib/ml/bundle";
+import { lightTextBagPredictor, type LightArtifacts } from "@/lib/ml/light/text-bag";
+import { ModelShapeError } from "@/lib/ml/guarded-load";
 import { loadPredictor, type Predictor } from "@/lib/ml/predictor";
 import { loadCustomBackbone } from "@/lib/ml/backbones/custom";
 
@@ -111,6 +113,8 @@ function evict() {
   }
 }
 
+const isPermanent = (e: unknown) => e instanceof ModelShapeError || e instanceof BundleError;
+
 /** Runs `fn` with the predictor of `versionId`, loading its bundle with `readBundle` on a miss. */
 export async function withPredictor<T>(versionId: string, readBundle: () => Promise<Uint8Array>, fn: (p: Predictor) => Promise<T>): Promise<T> {
   let entry = state.entries.get(versionId);
@@ -121,9 +125,13 @@ export async function withPredictor<T>(versionId: string, readBundle: () => Prom
     state.loads++;
     const e: Entry = {
       promise: (async () => {
-        await ensureBackend();
         const bytes = await readBundle();
-        const ref = readManifest(bytes).backbone;
+        // n-gram bag text models run without tfjs: the same outputs at a fraction of the cost.
+        const decoded = decodeBundle(bytes);
+        const light = lightTextBagPredictor(decoded.manifest, decoded.artifacts as LightArtifacts);
+        if (light) return light;
+        await ensureBackend();
+        const ref = decoded.manifest.backbone;
         const backbone = ref ? await nodeBackbone(ref.id) : undefined;
         // A user-supplied backbone is embedded: loadPredictor loads it from the bundle (ONNX ones
         // on onnxruntime-web's WASM files from node_modules) and disposes it with the predictor.
@@ -132,8 +140,10 @@ export async function withPredictor<T>(versionId: string, readBundle: () => Prom
       users: 0,
       evicted: false,
     };
-    // A failed load is not cached: the next request tries again.
-    e.promise.catch(() => {
+    // A failed load is not cached (the next request tries again), unless the bundle itself is
+    // broken: a version never changes, so it would fail the same way every time.
+    e.promise.catch((err: unknown) => {
+      if (isPermanent(err)) return;
       if (state.entries.get(versionId) === e) state.entries.delete(versionId);
     });
     state.entries.set(versionId, e);
