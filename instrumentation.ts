@@ -9,6 +9,7 @@ export async function register() {
     // A bad setting (STUDIO_PUBLIC_URL, STUDIO_BLOB_GC_*): Next would log it and serve anyway, with
     // wrong links or no clean-up. Stop instead, with the message saying what to fix.
     console.error(`Cannot start: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
+    const { exit } = await import("node:process");
+    exit(1);
   }
 }

@@ -1,26 +1,31 @@
-// Issue 5 benchmark: latency and throughput of the REST API (POST /api/v1/models/{slug}/predict)
-// under concurrent load.
+// REST API benchmark (issues 5 and 12): POST /api/v1/models/{slug}/predict under concurrent load,
+// measured side by side with a trivial route of the same server at the same concurrency (GET
+// /api/health: the framework's own ceiling), for two setups in one run:
+//   (a) one process on the embedded SQLite database (WAL) and the local disk;
+//   (b) two replicas on PostgreSQL + Redis + an S3-protocol server (s3rver, in this process); the
+//       load generator spreads its connections over both, as a proxy would.
+// Per setup: text predict at each concurrency level next to the trivial route (throughput and p99
+// as ratios of the ceiling), then pictures from 2 callers while text runs at 16 connections.
 //
 //  1. A banking77 intent model (ngram-bag, 77 classes) is trained in Node on train.csv
 //     (bench/support/train-text-bundle.ts through tsx, tfjs "cpu" backend).
-//  2. The production app starts on a throw-away DATA_DIR (bench/server.mjs, the same script as
+//  2. The production app starts on throw-away data folders (bench/server.mjs, the same script as
 //     `npm start`), with the per-key rate limit raised by STUDIO_API_RATE_LIMIT; a user, a project,
-//     the model version (through POST /api/projects/:id/models) and an API key are created.
-//  3. A local load generator (node:http, keep-alive agent, N connections each sending its next
-//     request when the previous answer arrived) sends test.csv texts for a fixed time per
-//     concurrency level. Latency is client-side: request written → whole answer read.
-//
+//     the model version and an API key are created.
+//  3. A local load generator (node:http, keep-alive agents, N connections each sending its next
+//     request when the previous answer arrived) runs for a fixed time per level. Latency is
+//     client-side: request written → whole answer read.
 //  4. An image model: a MobileNetV2-transfer head (bench/support/train-image-bundle.ts; synthetic
-//     features: the cost of a prediction does not depend on the head's weights) called with
-//     224×224 PNGs as data URLs: PNG decode + MobileNetV2 forward pass + head.
+//     features) called with 224×224 PNGs as data URLs.
 //
 // `node scripts/bench.mjs api`. Budgets and choices (environment variables):
-//   API_BENCH_PORT          3996          port of the app server
-//   API_BENCH_CONCURRENCY   1,4,16,32     connections per level
-//   API_BENCH_SECONDS       15            measured seconds per level (after 2 s of warm-up)
-//   API_BENCH_BATCH         32            inputs per call in the batch run (0 = skip)
+//   API_BENCH_PORT          3996          first port (setup b uses the next two)
+//   API_BENCH_CONCURRENCY   1,16,64       connections per level
+//   API_BENCH_SECONDS       10            measured seconds per level (after 2 s of warm-up)
+//   API_BENCH_SETUPS        sqlite,replicas
+//   API_BENCH_PG_URL        postgresql://postgres@127.0.0.1:5432/postgres (admin database)
+//   API_BENCH_REDIS_URL     redis://127.0.0.1:6379
 //   API_BENCH_PRESET        fast          training preset of the text model
-//   API_BENCH_IMAGE_CONCURRENCY 1,4       connections per level for the image model (empty = skip)
 //   NEXT_DIST_DIR           .next         build folder (shared with the e2e tests: no second build)
 //   STUDIO_API_TF_BACKEND   wasm          tfjs backend of the server (wasm or cpu)
 import { spawnSync } from "node:child_process";
@@ -28,20 +33,25 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { startServer } from "./server.mjs";
+import { startS3Server } from "../tests/s3-server.mjs";
 
 const env = process.env;
 const num = (name, fallback) => (env[name] !== undefined && env[name] !== "" && Number.isFinite(Number(env[name])) ? Number(env[name]) : fallback);
 const CONFIG = {
   port: num("API_BENCH_PORT", 3996),
-  concurrency: (env.API_BENCH_CONCURRENCY ?? "1,4,16,32").split(",").map(Number).filter((n) => n > 0),
-  seconds: num("API_BENCH_SECONDS", 15),
+  concurrency: (env.API_BENCH_CONCURRENCY ?? "1,16,64").split(",").map(Number).filter((n) => n > 0),
+  seconds: num("API_BENCH_SECONDS", 10),
   warmupSeconds: 2,
-  batch: num("API_BENCH_BATCH", 32),
+  setups: (env.API_BENCH_SETUPS ?? "sqlite,replicas").split(",").filter(Boolean),
+  pgUrl: env.API_BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+  redisUrl: env.API_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
   preset: env.API_BENCH_PRESET ?? "fast",
-  imageConcurrency: (env.API_BENCH_IMAGE_CONCURRENCY ?? "1,4").split(",").map(Number).filter((n) => n > 0),
   distDir: env.NEXT_DIST_DIR ?? ".next",
   tfBackend: env.STUDIO_API_TF_BACKEND === "cpu" ? "cpu" : "wasm",
+  imageCallers: 2,
+  textWithImages: 16,
 };
 
 function readTexts(csvFile) {
@@ -61,80 +71,206 @@ function percentile(sorted, p) {
   return sorted[i];
 }
 
-/** Sends `makeBody()` to `url` from `concurrency` keep-alive connections for `seconds`. */
-async function load({ url, headers, makeBody, concurrency, seconds, warmupSeconds }) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const target = new URL(url);
-  const latencies = [];
-  const modelMs = [];
-  const statuses = {};
-  let measuring = false;
-  let stop = false;
-  let items = 0;
-
-  const once = () =>
+/**
+ * Starts `concurrency` keep-alive connections, connection i sending to urls[i % urls.length] (a
+ * round-robin proxy), each sending its next request when the previous answer arrived. Returns a
+ * handle: `measure(seconds)` collects statistics for that long; `stop()` ends the connections.
+ */
+function loader({ urls, method = "POST", headers = {}, makeBody, concurrency }) {
+  const agents = urls.map(() => new http.Agent({ keepAlive: true, maxSockets: concurrency }));
+  const targets = urls.map((u) => new URL(u));
+  let window = null;
+  let stopped = false;
+  const once = (c) =>
     new Promise((resolve) => {
-      const body = makeBody();
+      const t = c % targets.length;
+      const body = makeBody ? makeBody() : null;
       const started = process.hrtime.bigint();
-      const req = http.request(
-        { agent, hostname: target.hostname, port: target.port, path: target.pathname, method: "POST", headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body.text) } },
-        (res) => {
-          const chunks = [];
-          res.on("data", (c) => chunks.push(c));
-          res.on("end", () => {
-            const ms = Number(process.hrtime.bigint() - started) / 1e6;
-            if (measuring) {
-              statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
-              if (res.statusCode === 200) {
-                latencies.push(ms);
-                items += body.items;
+      const h = { ...headers };
+      if (body) {
+        h["content-type"] = "application/json";
+        h["content-length"] = Buffer.byteLength(body.text);
+      }
+      const req = http.request({ agent: agents[t], hostname: targets[t].hostname, port: targets[t].port, path: targets[t].pathname, method, headers: h }, (res) => {
+        const chunks = [];
+        res.on("data", (x) => chunks.push(x));
+        res.on("end", () => {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          const w = window;
+          if (w) {
+            w.statuses[res.statusCode] = (w.statuses[res.statusCode] ?? 0) + 1;
+            if (res.statusCode === 200) {
+              w.latencies.push(ms);
+              if (body) {
                 try {
-                  modelMs.push(JSON.parse(Buffer.concat(chunks).toString("utf8")).latencyMs);
+                  w.modelMs.push(JSON.parse(Buffer.concat(chunks).toString("utf8")).latencyMs);
                 } catch {}
               }
             }
-            resolve();
-          });
-        },
-      );
+          }
+          resolve();
+        });
+      });
       req.on("error", () => {
-        if (measuring) statuses.error = (statuses.error ?? 0) + 1;
+        if (window) window.statuses.error = (window.statuses.error ?? 0) + 1;
         resolve();
       });
-      req.end(body.text);
+      req.end(body?.text);
     });
-
-  const worker = async () => {
-    while (!stop) await once();
-  };
-  const workers = Array.from({ length: concurrency }, worker);
-  await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
-  measuring = true;
-  const t0 = process.hrtime.bigint();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  measuring = false;
-  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  stop = true;
-  await Promise.all(workers);
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  modelMs.sort((a, b) => a - b);
+  const workers = Array.from({ length: concurrency }, async (_, c) => {
+    while (!stopped) await once(c);
+  });
   return {
-    concurrency,
-    requests: latencies.length,
-    statuses,
-    elapsedS: elapsed,
-    requestsPerS: latencies.length / elapsed,
-    itemsPerS: items / elapsed,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    max: latencies.at(-1) ?? null,
-    modelP50: percentile(modelMs, 50),
+    async measure(seconds) {
+      const w = { latencies: [], modelMs: [], statuses: {} };
+      window = w;
+      const t0 = process.hrtime.bigint();
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      window = null;
+      const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+      w.latencies.sort((a, b) => a - b);
+      w.modelMs.sort((a, b) => a - b);
+      return {
+        concurrency,
+        requests: w.latencies.length,
+        statuses: w.statuses,
+        requestsPerS: w.latencies.length / elapsed,
+        p50: percentile(w.latencies, 50),
+        p99: percentile(w.latencies, 99),
+        modelP50: percentile(w.modelMs, 50),
+        loadAverage1m: os.loadavg()[0],
+      };
+    },
+    async stop() {
+      stopped = true;
+      await Promise.all(workers);
+      for (const a of agents) a.destroy();
+    },
   };
 }
 
+/** Warm-up, then one measured window, then stop. */
+async function measureAlone(opts, seconds) {
+  const l = loader(opts);
+  await new Promise((r) => setTimeout(r, CONFIG.warmupSeconds * 1000));
+  const r = await l.measure(seconds);
+  await l.stop();
+  return r;
+}
+
 const ms = (x) => (x === null || x === undefined ? null : x.toFixed(1));
+const ratio = (a, b) => (a && b ? a / b : null);
+
+async function createDatabase(name) {
+  const client = new pg.Client({ connectionString: CONFIG.pgUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const u = new URL(CONFIG.pgUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function dropDatabase(name) {
+  const client = new pg.Client({ connectionString: CONFIG.pgUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Starts the servers of a setup; returns their base URLs, a signed-in client of the first, and stop(). */
+async function startSetup(setup, root, log) {
+  const common = { NEXT_DIST_DIR: CONFIG.distDir, STUDIO_API_RATE_LIMIT: "1000000000", STUDIO_API_TF_BACKEND: CONFIG.tfBackend };
+  if (setup === "sqlite") {
+    const server = await startServer(root, { port: CONFIG.port, env: common });
+    return { bases: [server.base], client: server.client, stop: () => server.stop(), describe: "1 process, SQLite (WAL) + local disk" };
+  }
+  const dbName = `studio_bench_api_${process.pid}`;
+  const databaseUrl = await createDatabase(dbName);
+  const s3 = await startS3Server({ bucket: "bench" });
+  const shared = { ...common, DATABASE_URL: databaseUrl, REDIS_URL: CONFIG.redisUrl, STUDIO_REDIS_PREFIX: `bench-${process.pid}:`, ...s3.env };
+  log("starting replica 1…");
+  const a = await startServer(root, { port: CONFIG.port + 1, env: shared });
+  log("starting replica 2…");
+  const b = await startServer(root, { port: CONFIG.port + 2, env: { ...shared, STUDIO_SIGNUP_LIMIT: "1000" } });
+  return {
+    bases: [a.base, b.base],
+    client: a.client,
+    stop: async () => {
+      await a.stop();
+      await b.stop();
+      await s3.close();
+      await dropDatabase(dbName);
+    },
+    describe: "2 replicas, PostgreSQL 15 + Redis 7 + S3 (s3rver), connections spread over both",
+  };
+}
+
+async function benchSetup(setup, { root, log, bundleFile, imageBundleFile, imageInputsFile, texts }) {
+  log(`setup ${setup}: starting…`);
+  const s = await startSetup(setup, root, log);
+  try {
+    const { client } = s;
+    const p = await client("POST", "/api/projects", { name: `bench-api-${setup}`, scene: "intent-chatbot", modelType: "ngram-bag", interfaces: ["chat", "api"] });
+    if (p.status !== 201) throw new Error(`create project failed: ${p.status} ${p.text}`);
+    const saved = await client("POST", `/api/projects/${p.json.project.id}/models`, new Uint8Array(fs.readFileSync(bundleFile)), { "content-type": "application/octet-stream" });
+    if (saved.status !== 201) throw new Error(`saving the model failed: ${saved.status} ${saved.text}`);
+    const k = await client("POST", `/api/projects/${p.json.project.id}/api-keys`, { name: "bench" });
+    if (k.status !== 201) throw new Error(`creating a key failed: ${k.status} ${k.text}`);
+    const urls = s.bases.map((b) => `${b}/api/v1/models/${k.json.slug}/predict`);
+    const headers = { authorization: `Bearer ${k.json.secret}` };
+    let i = 0;
+    const one = () => ({ text: JSON.stringify({ input: texts[i++ % texts.length] }) });
+    // First call per replica: the bundle is read from the blob store and loaded.
+    for (const url of urls) {
+      const r = await fetch(url, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: one().text });
+      if (r.status !== 200) throw new Error(`first call failed: ${r.status} ${await r.text()}`);
+    }
+    const trivial = s.bases.map((b) => `${b}/api/health`);
+    const levels = [];
+    for (const c of CONFIG.concurrency) {
+      log(`${setup}: trivial route, ${c} connections…`);
+      const ceiling = await measureAlone({ urls: trivial, method: "GET", concurrency: c }, CONFIG.seconds);
+      log(`${setup}: predict, ${c} connections…`);
+      const predict = await measureAlone({ urls, headers, makeBody: one, concurrency: c }, CONFIG.seconds);
+      log(JSON.stringify({ c, ceiling: [ceiling.requestsPerS, ceiling.p99], predict: [predict.requestsPerS, predict.p99] }));
+      levels.push({ concurrency: c, ceiling, predict });
+    }
+
+    // Pictures from 2 callers while text runs at 16 connections; the ceiling at 16 for comparison.
+    const ip = await client("POST", "/api/projects", { name: `bench-api-image-${setup}`, scene: "image-recognition", modelType: "mobilenet-transfer", interfaces: ["api"] });
+    const isaved = await client("POST", `/api/projects/${ip.json.project.id}/models`, new Uint8Array(fs.readFileSync(imageBundleFile)), { "content-type": "application/octet-stream" });
+    if (isaved.status !== 201) throw new Error(`saving the image model failed: ${isaved.status} ${isaved.text}`);
+    const ik = await client("POST", `/api/projects/${ip.json.project.id}/api-keys`, { name: "bench" });
+    const iurls = s.bases.map((b) => `${b}/api/v1/models/${ik.json.slug}/predict`);
+    const iheaders = { authorization: `Bearer ${ik.json.secret}` };
+    const pictures = JSON.parse(fs.readFileSync(imageInputsFile, "utf8"));
+    let j = 0;
+    const picture = () => ({ text: JSON.stringify({ input: pictures[j++ % pictures.length] }) });
+    for (const url of iurls) {
+      const r = await fetch(url, { method: "POST", headers: { ...iheaders, "content-type": "application/json" }, body: picture().text });
+      if (r.status !== 200) throw new Error(`first image call failed: ${r.status} ${await r.text()}`);
+    }
+    log(`${setup}: text at ${CONFIG.textWithImages} connections with ${CONFIG.imageCallers} picture callers…`);
+    const ceiling16 = levels.find((l) => l.concurrency === CONFIG.textWithImages)?.ceiling ?? (await measureAlone({ urls: trivial, method: "GET", concurrency: CONFIG.textWithImages }, CONFIG.seconds));
+    const images = loader({ urls: iurls, headers: iheaders, makeBody: picture, concurrency: CONFIG.imageCallers });
+    const text = loader({ urls, headers, makeBody: one, concurrency: CONFIG.textWithImages });
+    await new Promise((r) => setTimeout(r, CONFIG.warmupSeconds * 1000));
+    const [textWhile, imagesWhile] = await Promise.all([text.measure(CONFIG.seconds), images.measure(CONFIG.seconds)]);
+    await Promise.all([text.stop(), images.stop()]);
+    log(JSON.stringify({ textWhile: [textWhile.requestsPerS, textWhile.p99], images: [imagesWhile.requestsPerS, imagesWhile.p99] }));
+    return { setup, describe: s.describe, levels, mixed: { ceiling: ceiling16, text: textWhile, images: imagesWhile } };
+  } finally {
+    await s.stop();
+  }
+}
 
 export async function run({ root, datasets, log }) {
   const trainCsv = path.join(datasets, "banking77", "train.csv");
@@ -144,145 +280,49 @@ export async function run({ root, datasets, log }) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "api-bench-"));
   const bundleFile = path.join(tmp, "banking77.bundle");
   log(`training the banking77 model in Node (preset ${CONFIG.preset})…`);
-  const trained = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "bench/support/train-text-bundle.ts", trainCsv, bundleFile, CONFIG.preset], {
-    cwd: root,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
+  const trained = spawnSync(process.execPath, [tsx, "bench/support/train-text-bundle.ts", trainCsv, bundleFile, CONFIG.preset], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (trained.status !== 0) throw new Error(`training failed: ${trained.stderr}`);
   const model = JSON.parse(trained.stdout.trim().split("\n").at(-1));
   log(`trained: ${JSON.stringify(model)}`);
-  let imageModel = null;
   const imageBundleFile = path.join(tmp, "image.bundle");
   const imageInputsFile = path.join(tmp, "images.json");
-  if (CONFIG.imageConcurrency.length) {
-    const r = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "bench/support/train-image-bundle.ts", imageBundleFile, imageInputsFile], { cwd: root, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`image model failed: ${r.stderr}`);
-    imageModel = JSON.parse(r.stdout.trim().split("\n").at(-1));
-    log(`image model: ${JSON.stringify(imageModel)}`);
-  }
+  const r = spawnSync(process.execPath, [tsx, "bench/support/train-image-bundle.ts", imageBundleFile, imageInputsFile], { cwd: root, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`image model failed: ${r.stderr}`);
+  const imageModel = JSON.parse(r.stdout.trim().split("\n").at(-1));
 
-  log(`starting the app on port ${CONFIG.port} (NEXT_DIST_DIR=${CONFIG.distDir}; builds first when sources changed)…`);
-  const serverStarted = Date.now();
-  const server = await startServer(root, { port: CONFIG.port, env: { NEXT_DIST_DIR: CONFIG.distDir, STUDIO_API_RATE_LIMIT: "1000000000", STUDIO_API_TF_BACKEND: CONFIG.tfBackend } });
-  const serverStartMs = Date.now() - serverStarted;
-  const rows = [];
-  const imageRows = [];
-  let batchRow = null;
-  let coldMs = null;
-  let imageColdMs = null;
+  const results = [];
   try {
-    const { client } = server;
-    const p = await client("POST", "/api/projects", { name: "bench-api-banking77", scene: "intent-chatbot", modelType: "ngram-bag", interfaces: ["chat", "api"] });
-    if (p.status !== 201) throw new Error(`create project failed: ${p.status} ${p.text}`);
-    const id = p.json.project.id;
-    const saved = await client("POST", `/api/projects/${id}/models`, new Uint8Array(fs.readFileSync(bundleFile)), { "content-type": "application/octet-stream" });
-    if (saved.status !== 201) throw new Error(`saving the model failed: ${saved.status} ${saved.text}`);
-    const k = await client("POST", `/api/projects/${id}/api-keys`, { name: "bench" });
-    if (k.status !== 201) throw new Error(`creating a key failed: ${k.status} ${k.text}`);
-    const url = `${server.base}/api/v1/models/${k.json.slug}/predict`;
-    const headers = { authorization: `Bearer ${k.json.secret}` };
-    const texts = readTexts(testCsv);
-    let i = 0;
-    const one = () => ({ text: JSON.stringify({ input: texts[i++ % texts.length] }), items: 1 });
-
-    // First call: the bundle is read from the blob store and loaded into tfjs.
-    const t0 = performance.now();
-    const first = await fetch(url, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: one().text });
-    coldMs = performance.now() - t0;
-    if (first.status !== 200) throw new Error(`first call failed: ${first.status} ${await first.text()}`);
-    log(`first (cold) call: ${coldMs.toFixed(0)} ms`);
-
-    for (const c of CONFIG.concurrency) {
-      log(`concurrency ${c}: ${CONFIG.seconds} s…`);
-      const r = await load({ url, headers, makeBody: one, concurrency: c, seconds: CONFIG.seconds, warmupSeconds: CONFIG.warmupSeconds });
-      r.loadAverage1m = os.loadavg()[0];
-      log(JSON.stringify(r));
-      rows.push(r);
-    }
-    if (CONFIG.batch > 0) {
-      const batch = () => ({ text: JSON.stringify({ inputs: Array.from({ length: CONFIG.batch }, () => texts[i++ % texts.length]) }), items: CONFIG.batch });
-      log(`batches of ${CONFIG.batch}, concurrency 4: ${CONFIG.seconds} s…`);
-      batchRow = await load({ url, headers, makeBody: batch, concurrency: 4, seconds: CONFIG.seconds, warmupSeconds: CONFIG.warmupSeconds });
-      batchRow.loadAverage1m = os.loadavg()[0];
-      log(JSON.stringify(batchRow));
-    }
-    if (imageModel) {
-      const ip = await client("POST", "/api/projects", { name: "bench-api-image", scene: "image-recognition", modelType: "mobilenet-transfer", interfaces: ["api"] });
-      if (ip.status !== 201) throw new Error(`create image project failed: ${ip.status} ${ip.text}`);
-      const iid = ip.json.project.id;
-      const isaved = await client("POST", `/api/projects/${iid}/models`, new Uint8Array(fs.readFileSync(imageBundleFile)), { "content-type": "application/octet-stream" });
-      if (isaved.status !== 201) throw new Error(`saving the image model failed: ${isaved.status} ${isaved.text}`);
-      const ik = await client("POST", `/api/projects/${iid}/api-keys`, { name: "bench" });
-      const iurl = `${server.base}/api/v1/models/${ik.json.slug}/predict`;
-      const iheaders = { authorization: `Bearer ${ik.json.secret}` };
-      const pictures = JSON.parse(fs.readFileSync(imageInputsFile, "utf8"));
-      let j = 0;
-      const picture = () => ({ text: JSON.stringify({ input: pictures[j++ % pictures.length] }), items: 1 });
-      const t1 = performance.now();
-      const firstImage = await fetch(iurl, { method: "POST", headers: { ...iheaders, "content-type": "application/json" }, body: picture().text });
-      imageColdMs = performance.now() - t1;
-      if (firstImage.status !== 200) throw new Error(`first image call failed: ${firstImage.status} ${await firstImage.text()}`);
-      log(`first (cold) image call, loads MobileNetV2: ${imageColdMs.toFixed(0)} ms`);
-      for (const c of CONFIG.imageConcurrency) {
-        log(`image, concurrency ${c}: ${CONFIG.seconds} s…`);
-        const r = await load({ url: iurl, headers: iheaders, makeBody: picture, concurrency: c, seconds: CONFIG.seconds, warmupSeconds: CONFIG.warmupSeconds });
-        r.loadAverage1m = os.loadavg()[0];
-        log(JSON.stringify(r));
-        imageRows.push(r);
-      }
-    }
+    for (const setup of CONFIG.setups) results.push(await benchSetup(setup, { root, log, bundleFile, imageBundleFile, imageInputsFile, texts: readTexts(testCsv) }));
   } finally {
-    await server.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 
-  const statusText = (s) => Object.entries(s).map(([k, v]) => `${k}: ${v}`).join(", ");
-  return {
-    config: CONFIG,
-    model: model,
-    serverStartMs,
-    coldFirstCallMs: coldMs,
-    levels: rows,
-    batch: batchRow,
-    imageModel,
-    imageColdFirstCallMs: imageColdMs,
-    imageLevels: imageRows,
-    tables: [
-      {
-        title: "Text model (banking77 intents, ngram-bag, 77 classes): one input per call",
-        columns: ["connections", "requests", "answers", "throughput (req/s)", "p50 ms", "p95 ms", "p99 ms", "max ms", "model time p50 ms", "load avg (1 min)"],
-        rows: rows.map((r) => [r.concurrency, r.requests, statusText(r.statuses), r.requestsPerS.toFixed(1), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), ms(r.modelP50), r.loadAverage1m?.toFixed(2)]),
-        notes: [
-          `Model: trained in Node on ${model.rows} rows of banking77 train.csv (preset ${CONFIG.preset}), bundle ${(model.bundleBytes / 2 ** 20).toFixed(1)} MB; served by the production build on the tfjs "${CONFIG.tfBackend}" backend (no native add-on).`,
-          `Inputs: banking77 test.csv texts in turn. ${CONFIG.seconds} s measured per level after ${CONFIG.warmupSeconds} s of warm-up; latency measured by the client from sending the request to reading the whole answer, over keep-alive connections.`,
-          `Each call also checks the key (SHA-256 lookup), counts the rate limit in SQLite and, after answering, records a PredictionEvent and the key's last use.`,
-          `The load generator runs on the same machine as the server (they share the CPU, and other work ran on it: see the load average). First call after start (loads the bundle): ${ms(coldMs)} ms.`,
-          `"model time" is the latencyMs the API reports (tfjs only); the rest is HTTP, Next.js, the key lookup and the rate-limit commit in SQLite (journal_mode DELETE, synchronous FULL: one fsync per request).`,
-        ],
-      },
-      ...(batchRow
-        ? [
-            {
-              title: `Batches: ${CONFIG.batch} inputs per call, 4 connections`,
-              columns: ["calls", "answers", "calls/s", "inputs/s", "p50 ms", "p95 ms", "p99 ms", "model time p50 ms"],
-              rows: [[batchRow.requests, statusText(batchRow.statuses), batchRow.requestsPerS.toFixed(1), batchRow.itemsPerS.toFixed(0), ms(batchRow.p50), ms(batchRow.p95), ms(batchRow.p99), ms(batchRow.modelP50)]],
-            },
-          ]
-        : []),
-      ...(imageModel
-        ? [
-            {
-              title: "Image model (MobileNetV2 transfer, 10 classes): one 224×224 PNG per call",
-              columns: ["connections", "requests", "answers", "throughput (req/s)", "p50 ms", "p95 ms", "p99 ms", "max ms", "model time p50 ms", "load avg (1 min)"],
-              rows: imageRows.map((r) => [r.concurrency, r.requests, statusText(r.statuses), r.requestsPerS.toFixed(2), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), ms(r.modelP50), r.loadAverage1m?.toFixed(2)]),
-              notes: [
-                `Head trained on synthetic features (the cost of a prediction does not depend on its weights); inputs: 8 synthetic 224×224 RGB PNGs of about ${Math.round(imageModel.pngBytes / 1024)} KB, sent as data URLs.`,
-                `"model time" covers PNG decoding (plain TypeScript), the MobileNetV2 forward pass and the head on the tfjs "${CONFIG.tfBackend}" backend. First call (loads MobileNetV2 and the head): ${ms(imageColdMs)} ms.`,
-              ],
-            },
-          ]
-        : []),
-    ],
-  };
+  const verdict = (ok) => (ok ? "yes" : "**no**");
+  const tables = [];
+  for (const res of results) {
+    tables.push({
+      title: `${res.describe}: text predict next to the trivial route (GET /api/health) of the same server`,
+      columns: ["connections", "trivial req/s", "trivial p99 ms", "predict req/s", "predict p50 ms", "predict p99 ms", "throughput / ceiling", "p99 / ceiling p99", "target met (≥ 0.70, ≤ 1.5)", "model time p50 ms", "answers", "load avg (1 min)"],
+      rows: res.levels.map((l) => {
+        const t = ratio(l.predict.requestsPerS, l.ceiling.requestsPerS);
+        const q = ratio(l.predict.p99, l.ceiling.p99);
+        const statuses = Object.entries(l.predict.statuses).map(([k, v]) => `${k}: ${v}`).join(", ");
+        return [l.concurrency, l.ceiling.requestsPerS.toFixed(0), ms(l.ceiling.p99), l.predict.requestsPerS.toFixed(0), ms(l.predict.p50), ms(l.predict.p99), t?.toFixed(2), q?.toFixed(2), verdict(t >= 0.7 && q <= 1.5), ms(l.predict.modelP50), statuses, l.predict.loadAverage1m.toFixed(2)];
+      }),
+    });
+    const m = res.mixed;
+    const q = ratio(m.text.p99, m.ceiling.p99);
+    tables.push({
+      title: `${res.describe}: text at ${CONFIG.textWithImages} connections while ${CONFIG.imageCallers} callers send pictures`,
+      columns: ["text req/s", "text p50 ms", "text p99 ms", "ceiling p99 ms (trivial, 16 conn.)", "text p99 / ceiling p99", "target met (≤ 1.5)", "pictures/s", "picture p50 ms", "picture p99 ms", "picture model time p50 ms", "load avg (1 min)"],
+      rows: [[m.text.requestsPerS.toFixed(0), ms(m.text.p50), ms(m.text.p99), ms(m.ceiling.p99), q?.toFixed(2), verdict(q <= 1.5), m.images.requestsPerS.toFixed(2), ms(m.images.p50), ms(m.images.p99), ms(m.images.modelP50), m.text.loadAverage1m.toFixed(2)]],
+    });
+  }
+  tables.at(-1).notes = [
+    `Text model: banking77 intents (ngram-bag, 77 classes) trained in Node on ${model.rows} rows (preset ${CONFIG.preset}), bundle ${(model.bundleBytes / 2 ** 20).toFixed(1)} MB; inputs: banking77 test.csv texts in turn. Pictures: a MobileNetV2-transfer head on 224×224 PNGs of about ${Math.round(imageModel.pngBytes / 1024)} KB, scored on the inference threads.`,
+    `${CONFIG.seconds} s measured per row after ${CONFIG.warmupSeconds} s of warm-up, latency measured by the client (request written → whole answer read) over keep-alive connections. The load generator, the servers, PostgreSQL, Redis and the S3 server share this machine's cores: see the load average.`,
+    `The ceiling is GET /api/health of the same servers at the same concurrency, measured just before: the cost of Node, Next.js and HTTP alone. Predict adds the key check (cached per process, dropped on changes), the per-key limit (memory on SQLite, Redis for replicas), the model, and the write-behind usage record.`,
+  ];
+  return { config: CONFIG, model, imageModel, results, tables };
 }

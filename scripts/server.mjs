@@ -90,6 +90,20 @@ export async function serve({ port, host, dev = false }) {
   return server;
 }
 
+async function startProfile() {
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async save(file) {
+      const { profile } = await session.post("Profiler.stop");
+      fs.writeFileSync(file, JSON.stringify(profile));
+    },
+  };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const dev = process.argv.includes("--dev");
   try {
@@ -104,7 +118,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   // Operators and tests can find the process (e.g. to read its memory) through this file.
   if (process.env.STUDIO_PID_FILE) fs.writeFileSync(process.env.STUDIO_PID_FILE, String(process.pid));
   console.log(`▲ AI Mass Studio ready on http://${host === "0.0.0.0" ? "localhost" : host}:${port}${dev ? " (dev)" : ""}`);
-  const stop = () => {
+  // STUDIO_CPU_PROFILE=<file>: a CPU profile of the request thread from start to stop (for
+  // benchmarks; open it in Chrome DevTools). --cpu-prof cannot be passed through NODE_OPTIONS.
+  const profile = process.env.STUDIO_CPU_PROFILE ? await startProfile() : null;
+  const stop = async () => {
+    if (profile) await profile.save(process.env.STUDIO_CPU_PROFILE);
     server.close(() => process.exit(0));
     // Keep-alive sockets would hold close() open; give in-flight requests a moment, then leave.
     setTimeout(() => process.exit(0), 5_000).unref();
