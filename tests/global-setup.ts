@@ -38,7 +38,19 @@ export default async function setup() {
     const url = new URL(admin);
     url.pathname = `/${name}`;
     process.env.DATABASE_URL = url.toString();
-    dropDatabase = () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    // Workers copy this database (tests/worker-setup.ts) to <name>_w<slot>, through the same server.
+    process.env.STUDIO_TEST_PG_ADMIN_URL = admin;
+    dropDatabase = async () => {
+      const client = new pg.Client({ connectionString: admin });
+      await client.connect();
+      let names: string[];
+      try {
+        names = (await client.query("SELECT datname FROM pg_database WHERE datname LIKE $1", [`${name}_w%`])).rows.map((r) => r.datname as string);
+      } finally {
+        await client.end();
+      }
+      for (const n of [...names, name]) await run(`DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`);
+    };
   } else {
     process.env.DATABASE_URL = `file:${path.join(dir, "test.db")}`;
   }

@@ -117,6 +117,9 @@ beforeAll(async () => {
     TSX_TSCONFIG_PATH: path.join(root, "lib/server/__fixtures__/tsconfig.child.json"),
     STUDIO_TEST_WORKER_DIR: dir,
   };
+  // Kill -9 on a local disk and a SQLite file: this test's own store, also in the PostgreSQL +
+  // Redis + S3 pass.
+  for (const k of Object.keys(env)) if (k.startsWith("STUDIO_S3_") || k === "REDIS_URL") delete env[k];
   execFileSync(process.execPath, ["scripts/prepare-db.mjs", "--migrate-only"], { cwd: root, env, stdio: "ignore" });
   setup = JSON.parse((await run("setup")).trim().split("\n").pop()!);
 }, 120_000);

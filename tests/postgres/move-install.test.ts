@@ -130,7 +130,8 @@ describe("npm run move-install: SQLite + local disk → PostgreSQL + S3", () => 
     } finally {
       await target.end();
     }
-    const bucket = s3Backend(s3SettingsFromEnv(s3.env)!);
+    // The bucket as the command saw it (with this worker's key prefix, tests/worker-setup.ts).
+    const bucket = s3Backend(s3SettingsFromEnv(env)!);
     for (const [id, bytes] of blobs) expect(Buffer.compare(await bucket.read(id), bytes), id).toBe(0);
   }, 240_000);
 

@@ -24,19 +24,19 @@ describe("MobileNetV2 fine-tuning (tfjs cpu, 32-pixel input)", { timeout: 240_00
   });
   afterAll(() => backbone?.dispose());
 
-  it("trains the top blocks and a new softmax on the sample shapes, leaks nothing, and round-trips exactly", async () => {
+  it("trains the top block and a new softmax on the sample shapes, leaks nothing, and round-trips exactly", async () => {
     const before = tf.memory().numTensors;
     const trained = await trainFineTunedMobileNet(
       { images, labels },
-      { backbone, seed: 5, architecture: { inputSize: 32, trainableBlocks: 2 }, hyperparams: { epochs: 6, batchSize: 16, learningRate: 1e-3, patience: 0, validationFraction: 0.2 } },
+      { backbone, seed: 5, architecture: { inputSize: 32, trainableBlocks: 1 }, hyperparams: { epochs: 3, batchSize: 16, learningRate: 3e-3, patience: 0, validationFraction: 0.2 } },
     );
     expect(tf.memory().numTensors).toBe(before);
     const m = trained.manifest;
     expect(m.modelType).toBe("mobilenet-finetune");
     expect(m.backbone).toBeNull(); // self-contained: the network is in the bundle
     expect(m.preprocessing).toMatchObject({ kind: "image", width: 32, height: 32, channels: 3 });
-    expect(m.training?.architecture).toMatchObject({ trainableBlocks: 2, inputSize: 32 });
-    // 3 shapes, 12 held-out pictures, 32 pixels, 6 epochs: chance is 33 % (this seed scores 67 %).
+    expect(m.training?.architecture).toMatchObject({ trainableBlocks: 1, inputSize: 32 });
+    // 3 shapes, 12 held-out pictures, 32 pixels, 3 epochs: chance is 33 % (this seed scores 83 %).
     expect(m.metrics?.kind === "classification" && m.metrics.accuracy).toBeGreaterThanOrEqual(0.6);
 
     // Save → load: the same probabilities, and from raw pictures (no backbone needed).
@@ -56,7 +56,7 @@ describe("MobileNetV2 fine-tuning (tfjs cpu, 32-pixel input)", { timeout: 240_00
   it("leaves the frozen blocks exactly as they were and changes the unfrozen ones", async () => {
     const trained = await trainFineTunedMobileNet(
       { images, labels },
-      { backbone, seed: 1, architecture: { inputSize: 32, trainableBlocks: 1 }, hyperparams: { epochs: 1, batchSize: 16, learningRate: 1e-2, patience: 0 } },
+      { backbone, seed: 1, architecture: { inputSize: 32, trainableBlocks: 2 }, hyperparams: { epochs: 1, batchSize: 16, learningRate: 1e-2, patience: 0 } },
     );
     const d = decodeBundle(trained.bundle);
     const saved = tf.io.decodeWeights(d.artifacts.weightData as ArrayBuffer, d.artifacts.weightSpecs!);
@@ -68,6 +68,7 @@ describe("MobileNetV2 fine-tuning (tfjs cpu, 32-pixel input)", { timeout: 240_00
       return tf.tidy(() => tf.max(tf.abs(tf.sub(saved[key].reshape(ref.shape), ref)))).dataSync()[0];
     };
     expect(await maxDiff("block_15_project")).toBe(0); // frozen
+    expect(await maxDiff("block_16_project")).toBeGreaterThan(0); // the second unfrozen block
     expect(await maxDiff("Conv_1")).toBeGreaterThan(0); // trained
     reference.dispose();
     tf.dispose(Object.values(saved));

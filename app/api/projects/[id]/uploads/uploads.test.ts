@@ -8,7 +8,8 @@ import { GET as samplesRoute } from "../samples/route";
 import { POST as uploadRoute } from "./route";
 import { makePng } from "@/lib/data/__fixtures__/builders";
 import { TABLE_FILE_MIME } from "@/lib/data/table-file";
-import { blobPath, blobRoot } from "@/lib/server/blob-store";
+import { blobRoot, tempFile } from "@/lib/server/blob-store";
+import { BlobNotFoundError, blobBackend } from "@/lib/server/blob-backends";
 import { dataPool, resetDataPool } from "@/lib/server/data-pool";
 import { db } from "@/lib/server/db";
 import { call, signUp } from "@/tests/route-helpers";
@@ -68,7 +69,7 @@ describe("a table upload is parsed once, off the request thread", () => {
     const stored = await db.blob.findUniqueOrThrow({ where: { id: pre.json.uploadId } });
     expect(stored.mime).toBe(TABLE_FILE_MIME);
     expect(await db.blob.findUnique({ where: { id: sha256(csv) } })).toBeNull();
-    expect(fs.existsSync(blobPath(sha256(csv)))).toBe(false);
+    await expect(blobBackend().read(sha256(csv))).rejects.toThrow(BlobNotFoundError);
     const ds = await db.dataset.findFirstOrThrow({ where: { projectId: id } });
     expect(JSON.parse(ds.schema).pendingUploads).toEqual([pre.json.uploadId]);
     // the pool's temporary table file is gone once stored
@@ -88,10 +89,13 @@ describe("a table upload is parsed once, off the request thread", () => {
     const id = await newProject(alice.cookie);
     const pre = await upload(alice.cookie, id, "text,label\nfirst,a\nsecond,b\n", "x.csv");
     // rewrite the stored table file (same blob id): the import must take rows from it, not from any copy of the upload
-    const file = blobPath(pre.json.uploadId);
-    const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
+    // (through the blob backend: the local disk, or S3 in the PostgreSQL + S3 pass)
+    const lines = (await blobBackend().read(pre.json.uploadId)).toString("utf8").trimEnd().split("\n");
     lines[1] = JSON.stringify([2, "from the stored table", "a"]);
-    fs.writeFileSync(file, `${lines.join("\n")}\n`);
+    const changed = Buffer.from(`${lines.join("\n")}\n`);
+    const tmp = await tempFile();
+    fs.writeFileSync(tmp, changed);
+    await blobBackend().place(tmp, pre.json.uploadId, changed.length, TABLE_FILE_MIME);
     const imp = await call(importRoute, { body: { uploadId: pre.json.uploadId, mapping: pre.json.mapping }, cookie: alice.cookie, params: { id } });
     expect(imp.status).toBe(201);
     const samples = await call(samplesRoute, { method: "GET", cookie: alice.cookie, params: { id } });
@@ -101,7 +105,7 @@ describe("a table upload is parsed once, off the request thread", () => {
   it("an upload whose stored result is gone asks for the file again", async () => {
     const id = await newProject(alice.cookie);
     const pre = await upload(alice.cookie, id, "text,label\nfirst,a\nsecond,b\n", "x.csv");
-    fs.rmSync(blobPath(pre.json.uploadId));
+    await blobBackend().remove(pre.json.uploadId);
     const imp = await call(importRoute, { body: { uploadId: pre.json.uploadId, mapping: pre.json.mapping }, cookie: alice.cookie, params: { id } });
     expect(imp.status).toBe(404);
     expect(imp.json.error.message).toBe("This upload is no longer available. Please upload the file again.");
