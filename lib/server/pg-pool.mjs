@@ -40,10 +40,26 @@ function retag(result) {
   return result;
 }
 
+/**
+ * PostgreSQL text cannot hold the NUL character (U+0000): a label or a sample text with one (a
+ * JSONL upload can carry "\u0000") made the whole write fail ("invalid byte sequence for encoding
+ * UTF8: 0x00"). It is invisible and means nothing in text, so on PostgreSQL it is dropped from
+ * every string parameter (SQLite keeps it). Binary values are Buffers and untouched.
+ */
+function withoutNul(values) {
+  if (!Array.isArray(values) || !values.some((v) => typeof v === "string" && v.includes("\u0000"))) return values;
+  return values.map((v) => (typeof v === "string" ? v.replaceAll("\u0000", "") : v));
+}
+
 class CatalogTolerantClient extends pg.Client {
   query(config, values, callback) {
     // Submittables (cursors, streams) and pg's own calls pass through untouched.
     if (config && typeof config.submit === "function") return super.query(config, values, callback);
+    if (config && typeof config === "object" && Array.isArray(config.values)) {
+      const clean = withoutNul(config.values);
+      if (clean !== config.values) config = { ...config, values: clean };
+    }
+    if (Array.isArray(values)) values = withoutNul(values);
     const cb = typeof values === "function" ? values : callback;
     if (cb) {
       const wrapped = (err, res) => cb(err, err ? res : retag(res));
