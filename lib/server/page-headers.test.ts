@@ -36,7 +36,7 @@ describe("Content-Security-Policy of pages", () => {
       expect(directive(csp, "object-src")).toBe("object-src 'none'");
       expect(directive(csp, "base-uri")).toBe("base-uri 'self'");
       expect(directive(csp, "form-action")).toBe("form-action 'self'");
-      expect(directive(csp, "connect-src")).toBe("connect-src 'self'");
+      expect(directive(csp, "connect-src")).toBe("connect-src 'self' blob:");
       expect(directive(csp, "worker-src")).toBe("worker-src 'self' blob:");
       expect(csp).not.toMatch(/'unsafe-eval'|script-src[^;]*'unsafe-inline'|\*/);
       expect(directive(csp, "frame-ancestors"), path).toBe(path.startsWith("/embed/") ? "frame-ancestors 'self'" : "frame-ancestors 'none'");

@@ -11,6 +11,8 @@
  * - style-src 'unsafe-inline': React style attributes (chart widths, theme colours) cannot carry a
  *   nonce; styles cannot run code.
  * - img-src / media-src blob: data:: webcam snapshots, recorded clips and uploaded previews.
+ * - connect-src blob:: reading a clip kept on the device (a blob: URL) to draw its waveform; a
+ *   blob: URL can only name data this page itself made.
  * - frame-src 'self': the Share tab's live preview of the embed.
  * - frame-ancestors: 'none' for every page except the embed, which names its host page.
  */
@@ -23,7 +25,7 @@ export function contentSecurityPolicy(opts: { nonce: string; frameAncestors: rea
     ["img-src", "'self' blob: data:"],
     ["media-src", "'self' blob: data:"],
     ["font-src", "'self' data:"],
-    ["connect-src", "'self'"],
+    ["connect-src", "'self' blob:"],
     ["frame-src", "'self'"],
     ["object-src", "'none'"],
     ["base-uri", "'self'"],
