@@ -1,5 +1,6 @@
-// The HTTP server in front of Next.js (used by `npm start` and `npm run dev`). It exists for one
-// reason Next cannot give us: the TCP peer's address. Next fills X-Forwarded-For only when the
+// The HTTP server in front of Next.js (used by `npm start` and `npm run dev`). It exists for two
+// reasons. REST API predict calls take a direct lane to their handler (scripts/direct-lane.mjs).
+// And the TCP peer's address, which Next cannot give us: Next fills X-Forwarded-For only when the
 // client did not send one, so a client could pick its own rate-limit identity. Here every request
 // gets `x-studio-peer` = the socket's remote address (any client-sent value is overwritten), and
 // lib/server/client-address.ts trusts X-Forwarded-For only from the proxies configured in
@@ -10,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { trustedProxiesFromEnv } from "../lib/server/trusted-proxies.mjs";
+import { directLane } from "./direct-lane.mjs";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -70,10 +72,14 @@ export async function serve({ port, host, dev = false }) {
   const app = next({ dev, dir: root, hostname: host === "0.0.0.0" ? "localhost" : host, port: Number(port) });
   const handle = app.getRequestHandler();
   await app.prepare();
+  // REST API predict calls skip Next's router (scripts/direct-lane.mjs); not in development, where
+  // the route is compiled on demand.
+  const direct = dev ? null : directLane({ distDir: path.join(root, process.env.NEXT_DIST_DIR || ".next") });
   const server = http.createServer((req, res) => {
     req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
     closeIfBodyUnread(req, res);
     if (!dev && refuseBodyOutsideApi(req, res)) return;
+    if (direct?.(req, res)) return;
     handle(req, res).catch((err) => {
       console.error("[server] request failed:", err);
       if (!res.headersSent) res.writeHead(500);

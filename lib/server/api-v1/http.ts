@@ -1,5 +1,4 @@
 import "server-only";
-import type { NextRequest } from "next/server";
 import { ApiError } from "./errors";
 
 /**
@@ -35,14 +34,17 @@ export function apiErrorResponse(err: ApiError, extraHeaders: Record<string, str
 
 type Params = { params: Promise<Record<string, string>> };
 
-/** Wraps a /api/v1 handler: ApiError → its JSON error; anything else is logged and becomes a 500. */
-export function apiRoute(fn: (req: NextRequest, params: Record<string, string>) => Promise<Response>) {
-  return async (req: NextRequest, ctx: Params): Promise<Response> => {
+/**
+ * Wraps a /api/v1 handler: ApiError → its JSON error; anything else is logged and becomes a 500.
+ * A plain Request: scripts/direct-lane.mjs calls the predict handler without Next.
+ */
+export function apiRoute(fn: (req: Request, params: Record<string, string>) => Promise<Response>) {
+  return async (req: Request, ctx: Params): Promise<Response> => {
     try {
       return await fn(req, (await ctx?.params) ?? {});
     } catch (err) {
       if (err instanceof ApiError) return apiErrorResponse(err);
-      console.error(`[api/v1] ${req.method} ${req.nextUrl.pathname} failed:`, err);
+      console.error(`[api/v1] ${req.method} ${new URL(req.url).pathname} failed:`, err);
       return apiErrorResponse(new ApiError("internal", "Something went wrong on our side. Please try again."));
     }
   };
