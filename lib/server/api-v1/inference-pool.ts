@@ -12,6 +12,7 @@ import { brokenModel, type Answers } from "./model-tasks";
  *   STUDIO_INFERENCE_QUEUE          calls waiting for a thread before 503 "busy", default 64
  *   STUDIO_INFERENCE_JOB_TIMEOUT_MS one call at most, default 60000
  *   STUDIO_INFERENCE_WORKER_HEAP_MB one thread's JavaScript heap at most, default 1024
+ *   STUDIO_INFERENCE_WORKER_NICE    the threads' Linux nice value, default 5 (0: as the server)
  */
 
 let pool: WorkerPool | null = null;
@@ -27,6 +28,9 @@ export function inferencePool(): WorkerPool {
     idleMs: 10 * 60_000,
     resourceLimits: { maxOldGenerationSizeMb: intFromEnv("STUDIO_INFERENCE_WORKER_HEAP_MB", 1024) },
     retryAfterSeconds: 2,
+    // Below the request thread (Linux nice): when the cores are busy, a text answer is not queued
+    // behind a picture being scored; pictures take the time the request thread leaves.
+    nice: intFromEnv("STUDIO_INFERENCE_WORKER_NICE", 5),
   });
   return pool;
 }
