@@ -51,6 +51,12 @@ const CHUNK = 500;
 /** Bytes of row data per INSERT statement, so one statement never holds the event loop for long. */
 const CHUNK_BYTES = 256 * 1024;
 
+/**
+ * An import is one transaction (all rows or none). Prisma's default 5 s limit would fail a large
+ * upload's import on a slow disk; the lock wait stays the default.
+ */
+const IMPORT_TRANSACTION = { timeout: 180_000 };
+
 /** Rows in groups of at most CHUNK rows and about CHUNK_BYTES of text and data. */
 function* insertChunks(rows: NewRow[]): Generator<NewRow[]> {
   let chunk: NewRow[] = [];
@@ -511,7 +517,7 @@ async function importRows(
     }
     schemaPatch?.(schema);
     return bumpVersion(tx, ds.id, schema);
-  });
+  }, IMPORT_TRANSACTION);
   return { kind: "imported", added: rows.length - skipped, skipped, version, issues: formatIssues(issues, locale) };
 }
 
