@@ -322,7 +322,7 @@ export async function run({ root, datasets, log }) {
   tables.at(-1).notes = [
     `Text model: banking77 intents (ngram-bag, 77 classes) trained in Node on ${model.rows} rows (preset ${CONFIG.preset}), bundle ${(model.bundleBytes / 2 ** 20).toFixed(1)} MB; inputs: banking77 test.csv texts in turn. Pictures: a MobileNetV2-transfer head on 224×224 PNGs of about ${Math.round(imageModel.pngBytes / 1024)} KB, scored on the inference threads.`,
     `${CONFIG.seconds} s measured per row after ${CONFIG.warmupSeconds} s of warm-up, latency measured by the client (request written → whole answer read) over keep-alive connections. The load generator, the servers, PostgreSQL, Redis and the S3 server share this machine's cores: see the load average.`,
-    `The ceiling is GET /api/health of the same servers at the same concurrency, measured just before: the cost of Node, Next.js and HTTP alone. Predict adds the key check (cached per process, dropped on changes), the per-key limit (memory on SQLite, Redis for replicas), the model, and the write-behind usage record.`,
+    `The ceiling is GET /api/health of the same servers at the same concurrency, measured just before: the cost of Node, Next.js and HTTP alone. Predict calls take the server's direct lane (scripts/direct-lane.mjs: the route's own handler without Next's router; STUDIO_DIRECT_API=0 sends them through Next), so a ratio above 1 means predict costs less than Next's cheapest route. Predict adds the key check (cached per process, dropped on changes), the per-key limit (memory on SQLite, Redis for replicas), the model, and the write-behind usage record.`,
   ];
   return { config: CONFIG, model, imageModel, results, tables };
 }
