@@ -61,11 +61,12 @@ export function WebcamCapture({
     const canvas = document.createElement("canvas");
     canvas.width = canvas.height = 224;
     canvas.getContext("2d")!.drawImage(v, (v.videoWidth - side) / 2, (v.videoHeight - side) / 2, side, side, 0, 0, 224, 224);
+    // Counted when the frame is taken: on a busy device the JPEG encoding finishes later, and the
+    // count shown when the button is released must already be the burst's.
+    setCount((c) => c + 1);
     canvas.toBlob((blob) => {
-      if (blob) {
-        setCount((c) => c + 1);
-        void onCapture(blob, `webcam-${Date.now()}.jpg`);
-      }
+      if (blob) void onCapture(blob, `webcam-${Date.now()}.jpg`);
+      else setCount((c) => c - 1);
     }, "image/jpeg", 0.9);
   }
 
