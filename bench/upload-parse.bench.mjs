@@ -22,12 +22,14 @@
 // `node scripts/bench.mjs upload-parse`. Settings (environment variables):
 //   UPLOAD_BENCH_PORT   3312    port of the app server
 //   UPLOAD_BENCH_PARALLEL 6     uploads in the parallel scenario
+//   UPLOAD_BENCH_ONLY     (all) comma-separated scenarios to run: wide (with its import), long-line, xlsx, parallel
 //   NEXT_DIST_DIR       .next   build folder
 import { execFileSync } from "node:child_process";
+import { once } from "node:events";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { strToU8, zipSync } from "fflate";
 import { startServer } from "./server.mjs";
 
@@ -38,7 +40,9 @@ const CONFIG = {
   parallel: num("UPLOAD_BENCH_PARALLEL", 6),
   probeIntervalMs: 50,
   distDir: env.NEXT_DIST_DIR ?? ".next",
+  only: env.UPLOAD_BENCH_ONLY ? new Set(env.UPLOAD_BENCH_ONLY.split(",").map((x) => x.trim())) : null,
 };
+const wanted = (name) => !CONFIG.only || CONFIG.only.has(name);
 const MB = 1024 * 1024;
 
 const loadAverage = () => os.loadavg().map((x) => Number(x.toFixed(2)));
@@ -120,42 +124,19 @@ function xlsxSharedStrings(count, cells = count) {
 
 /* ------------------------------------------------------------------ measuring */
 
-/** The other user's requests every `intervalMs` until stopped; latency from when each was due. */
-function startProbe(base, cookie, intervalMs) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const target = new URL("/api/projects", base);
-  const samples = [];
-  const statuses = {};
-  let stopped = false;
-  const t0 = performance.now();
-  let n = 0;
-  const fire = () => {
-    const due = t0 + n * intervalMs;
-    n++;
-    const req = http.request({ agent, hostname: target.hostname, port: target.port, path: target.pathname, method: "GET", headers: { cookie } }, (res) => {
-      res.resume();
-      res.on("end", () => {
-        samples.push({ at: due, ms: performance.now() - due });
-        statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
-      });
-    });
-    req.on("error", () => (statuses.error = (statuses.error ?? 0) + 1));
-    req.end();
-  };
-  const tick = () => {
-    if (stopped) return;
-    while (t0 + n * intervalMs <= performance.now()) fire();
-    setTimeout(tick, Math.max(0, t0 + n * intervalMs - performance.now()));
-  };
-  tick();
+/** The other user's requests every `intervalMs` until stopped, from their own thread (bench/support/probe-thread.mjs). */
+async function startProbe(base, cookie, intervalMs) {
+  const worker = new Worker(new URL("./support/probe-thread.mjs", import.meta.url), {
+    workerData: { url: new URL("/api/projects", base).href, cookie, intervalMs, parentOrigin: performance.timeOrigin },
+  });
+  await once(worker, "message");
   return {
     now: () => performance.now(),
     async stop() {
-      stopped = true;
-      const until = Date.now() + 60_000;
-      while (samples.length + (statuses.error ?? 0) < n && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-      agent.destroy();
-      return { samples, statuses };
+      worker.postMessage("stop");
+      const [result] = await once(worker, "message");
+      await worker.terminate();
+      return result;
     },
   };
 }
@@ -240,7 +221,7 @@ export async function run({ root, log }) {
     const scenario = async (name, action) => {
       const loadBefore = loadAverage();
       const rssStart = procStatusKiB(pid, "VmRSS");
-      const probe = startProbe(base, otherCookie, CONFIG.probeIntervalMs);
+      const probe = await startProbe(base, otherCookie, CONFIG.probeIntervalMs);
       const rss = startRss(pid);
       await new Promise((r) => setTimeout(r, 2000));
       const from = probe.now();
@@ -276,7 +257,7 @@ export async function run({ root, log }) {
       return { answer: "—", ms: Math.round(performance.now() - t) };
     });
     let widePreview = null;
-    await scenario("95 MB CSV, 500 columns", async () => {
+    if (wanted("wide")) await scenario("95 MB CSV, 500 columns", async () => {
       const u = await upload(tabular, files.wide, "wide.csv");
       widePreview = u.json;
       return { answer: describe(u), ms: u.ms };
@@ -289,19 +270,19 @@ export async function run({ root, log }) {
       });
     }
     const textProject = await project("text-classification", "ngram-bag", ["chat"]);
-    await scenario("CSV with one 60 MB line", async () => {
+    if (wanted("long-line")) await scenario("CSV with one 60 MB line", async () => {
       const u = await upload(textProject, files.longLine, "long-line.csv");
       return { answer: describe(u), ms: u.ms };
     });
-    await scenario("XLSX, 2,000,000 shared strings", async () => {
+    if (wanted("xlsx")) await scenario("XLSX, 2,000,000 shared strings", async () => {
       const u = await upload(textProject, files.xlsx2m, "strings-2m.xlsx");
       return { answer: describe(u), ms: u.ms };
     });
-    await scenario("XLSX, 900,000 shared strings", async () => {
+    if (wanted("xlsx")) await scenario("XLSX, 900,000 shared strings", async () => {
       const u = await upload(textProject, files.xlsx900k, "strings-900k.xlsx");
       return { answer: describe(u), ms: u.ms };
     });
-    await scenario(`${CONFIG.parallel} parallel 95 MB text CSVs`, async () => {
+    if (wanted("parallel")) await scenario(`${CONFIG.parallel} parallel 95 MB text CSVs`, async () => {
       const t = performance.now();
       const all = await Promise.all(Array.from({ length: CONFIG.parallel }, async (_, i) => upload(await project("intent-chatbot", "ngram-bag", ["chat"]), files.text, `text-${i}.csv`)));
       const counts = {};

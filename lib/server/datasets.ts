@@ -26,6 +26,7 @@ import { dataJobLimitLabel, runDataJob } from "./data-pool";
 import { db, type Prisma } from "./db";
 import { AppError, notFound } from "./errors";
 import { serverLimits } from "./limits";
+import { insertSamples } from "./sample-insert";
 import { WorkerJobError } from "./worker-pool";
 
 /* Per-project dataset: one "default" dataset whose samples are rows in Sample. Every change runs
@@ -48,30 +49,11 @@ export interface DatasetSchema {
 const MAX_PENDING = 20;
 /** Rows per statement; keeps every query under SQLite's bound-parameter limit. */
 const CHUNK = 500;
-/** Bytes of row data per INSERT statement, so one statement never holds the event loop for long. */
-const CHUNK_BYTES = 256 * 1024;
-
 /**
  * An import is one transaction (all rows or none). Prisma's default 5 s limit would fail a large
  * upload's import on a slow disk; the lock wait stays the default.
  */
 const IMPORT_TRANSACTION = { timeout: 180_000 };
-
-/** Rows in groups of at most CHUNK rows and about CHUNK_BYTES of text and data. */
-function* insertChunks(rows: NewRow[]): Generator<NewRow[]> {
-  let chunk: NewRow[] = [];
-  let bytes = 0;
-  for (const r of rows) {
-    chunk.push(r);
-    bytes += (r.text?.length ?? 0) + (r.data?.length ?? 0) + (r.label?.length ?? 0) + 64;
-    if (chunk.length >= CHUNK || bytes >= CHUNK_BYTES) {
-      yield chunk;
-      chunk = [];
-      bytes = 0;
-    }
-  }
-  if (chunk.length) yield chunk;
-}
 
 export interface FormattedIssue extends DataIssue {
   message: string;
@@ -500,21 +482,7 @@ async function importRows(
         toInsert.push(r);
       }
     }
-    for (const chunk of insertChunks(toInsert)) {
-      await tx.sample.createMany({
-        data: chunk.map((r) => ({
-          datasetId: ds.id,
-          text: r.text,
-          label: r.label,
-          data: r.data ?? null,
-          blobId: r.blobId ?? null,
-          fileName: r.fileName ?? null,
-          source,
-        })),
-      });
-      // SQLite's driver runs each statement synchronously: let other requests in between chunks.
-      await new Promise((r) => setImmediate(r));
-    }
+    await insertSamples(tx, ds.id, toInsert, source);
     schemaPatch?.(schema);
     return bumpVersion(tx, ds.id, schema);
   }, IMPORT_TRANSACTION);
@@ -538,9 +506,7 @@ export async function addTextSamplesInTx(
   const ds = await ensureDataset(tx, project.id, scene.dataKind);
   const schema = parseSchema(ds.schema);
   const clean = rows.map((r) => ({ text: r.text.trim(), label: checkLabel(r.label) }));
-  for (let i = 0; i < clean.length; i += CHUNK) {
-    await tx.sample.createMany({ data: clean.slice(i, i + CHUNK).map((r) => ({ datasetId: ds.id, text: r.text, label: r.label, source })) });
-  }
+  await insertSamples(tx, ds.id, clean, source);
   for (const r of clean) if (!schema.labels.includes(r.label)) schema.labels.push(r.label);
   return bumpVersion(tx, ds.id, schema);
 }

@@ -40,6 +40,14 @@ describe.each(stores)("rate limit buckets in %s", (_name, store) => {
     const hits = await Promise.all(Array.from({ length: 50 }, () => consume(key, 7, 60_000, store)));
     expect(hits.filter((h) => h.allowed).length).toBe(7);
     expect(hits.map((h) => h.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    // No caller is told to wait longer than the window, even one that started before the window opened.
+    for (const h of hits) expect(h.retryAfterSeconds).toBeLessThanOrEqual(60);
+  });
+
+  it("a store whose clock runs ahead never asks for a wait longer than the window", async () => {
+    const ahead: RateLimitStore = { ...store, hit: async (k, ms) => ({ ...(await store.hit(k, ms)), resetAt: new Date(Date.now() + ms + 900) }) };
+    const r = await consume(`test:${Math.random()}`, 1, 60_000, ahead);
+    expect(r.retryAfterSeconds).toBe(60);
   });
 
   it("release gives one hit back within its window only, never below zero; reset clears", async () => {

@@ -2,6 +2,7 @@ import "server-only";
 import type Redis from "ioredis";
 import { db, dbProvider } from "./db";
 import { redis, redisKey } from "./redis";
+import { sqliteTime } from "./sql-time";
 
 export interface RateLimitResult {
   allowed: boolean;
@@ -38,8 +39,6 @@ export interface RateLimitStore {
 
 /* ---------------------------------------------------------------------------------- database */
 
-/** How Prisma stores DateTime in SQLite (text, compared as text in the statement below). */
-const sqliteTime = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
 /**
  * Counters in the RateLimitBucket table: shared by every process on the database, kept across
@@ -242,9 +241,13 @@ export function hotPathStore(): RateLimitStore {
  * `release` the hit if it should not count after all.
  */
 export async function consume(key: string, limit: number, windowMs: number, store = sharedStore()): Promise<RateLimitResult> {
-  const now = new Date();
   const b = await store.hit(key, windowMs);
-  return toResult(b.count, limit, b.resetAt, now);
+  // "now" is read after the hit: a call that started before another call opened the window would
+  // otherwise wait longer than the window itself. The database's clock may also run a little ahead
+  // of this process's, so the wait is capped at the window.
+  const r = toResult(b.count, limit, b.resetAt, new Date());
+  r.retryAfterSeconds = Math.min(r.retryAfterSeconds, Math.max(1, Math.ceil(windowMs / 1000)));
+  return r;
 }
 
 /** Reads without counting. */

@@ -4,12 +4,22 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "./generated/prisma/client";
+import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import { ServerSqlite, isReadOnlyStatement } from "./sqlite-adapter";
+import type { Checkpointer } from "./sqlite-checkpointer";
 
 // Its own SQLite file, so the PostgreSQL pass of the suite runs this too.
 let dir: string;
 let db: PrismaClient;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until `check` holds, up to 15 s. */
+async function until(check: () => boolean | Promise<boolean>) {
+  for (let waited = 0; !(await check()); waited += 100) {
+    if (waited > 15_000) throw new Error("timed out waiting");
+    await sleep(100);
+  }
+}
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "sqlite-adapter-"));
@@ -58,6 +68,35 @@ describe("the server's SQLite adapter", () => {
   it("keeps the database in WAL mode", async () => {
     const rows = await db.$queryRawUnsafe<{ journal_mode: string }[]>("PRAGMA journal_mode");
     expect(rows[0].journal_mode).toBe("wal");
+  });
+
+  it("commits leave checkpoints to the checkpoint thread, which copies the log into the file without another commit", async () => {
+    const file = path.join(dir, "t.db");
+    // the writer stops checkpointing on commit once the thread has run
+    await until(async () => Number((await db.$queryRawUnsafe<{ wal_autocheckpoint: number | bigint }[]>("PRAGMA wal_autocheckpoint"))[0].wal_autocheckpoint) === 0);
+    const before = fs.statSync(file).size;
+    const user = await db.user.create({ data: { email: "big@example.test", passwordHash: "x" } });
+    const project = await db.project.create({ data: { ownerId: user.id, name: "big", scene: "text-classification", modelType: "tfidf" } });
+    const ds = await db.dataset.create({ data: { projectId: project.id, kind: "text" } });
+    const text = "x".repeat(4000);
+    await db.$transaction(async (tx) => {
+      for (let i = 0; i < 4; i++) await tx.sample.createMany({ data: Array.from({ length: 500 }, () => ({ datasetId: ds.id, text, label: "a" })) });
+    });
+    // 8 MB reach the database file itself, with no commit after the import's
+    await until(() => fs.statSync(file).size > before + 7_000_000);
+    expect(await db.sample.count({ where: { datasetId: ds.id } })).toBe(2000);
+  });
+
+  it("when the checkpoint thread stops, commits checkpoint again (the log never grows without bound)", async () => {
+    const adapter = (await new ServerSqlite(`file:${path.join(dir, "t.db")}`).connect()) as SqlDriverAdapter & { checkpointer: Checkpointer };
+    const auto = async () => Number((await adapter.queryRaw({ sql: "PRAGMA wal_autocheckpoint", args: [], argTypes: [] })).rows[0][0]);
+    try {
+      await until(async () => (await auto()) === 0);
+      await adapter.checkpointer.worker.terminate();
+      await until(async () => (await auto()) === 1000);
+    } finally {
+      await adapter.dispose();
+    }
   });
 
   it("tells reads from writes", () => {

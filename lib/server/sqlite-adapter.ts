@@ -1,5 +1,6 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type { IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, SqlResultSet, Transaction } from "@prisma/driver-adapter-utils";
+import { type Checkpointer, startCheckpointer } from "./sqlite-checkpointer";
 
 /*
  * The embedded SQLite database for a server: two connections and one writer at a time.
@@ -100,7 +101,11 @@ class SplitSqliteAdapter implements SqlDriverAdapter {
     return this.writer.getConnectionInfo?.() ?? { supportsRelationJoins: false };
   }
 
+  /** Set by ServerSqlite when a checkpoint thread runs beside this adapter. */
+  checkpointer: Checkpointer | null = null;
+
   async dispose(): Promise<void> {
+    await this.checkpointer?.stop();
     await Promise.all([this.writer.dispose(), this.reader.dispose()]);
   }
 }
@@ -108,8 +113,9 @@ class SplitSqliteAdapter implements SqlDriverAdapter {
 /**
  * The adapter factory for the app's SQLite database: WAL, synchronous=NORMAL (in WAL mode a commit
  * survives a crash of the process; only a power cut can lose the last commits, never corrupt the
- * file), a busy timeout for other processes (migrations, a second process on the same file), and
- * the writer/reader split above.
+ * file), a busy timeout for other processes (migrations, a second process on the same file), the
+ * writer/reader split above, and checkpoints on a thread of their own (lib/server/sqlite-checkpointer.ts;
+ * STUDIO_SQLITE_CHECKPOINT_MS, default 500; 0 leaves them to the committing request as SQLite does).
  */
 export class ServerSqlite implements SqlDriverAdapterFactory {
   readonly provider = "sqlite" as const;
@@ -119,8 +125,25 @@ export class ServerSqlite implements SqlDriverAdapterFactory {
 
   async connect(): Promise<SqlDriverAdapter> {
     const writer = await new PrismaBetterSQLite3({ url: this.url, timeout: this.timeoutMs }).connect();
-    await writer.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+    // journal_size_limit: after a large import the log file shrinks back once it has been copied
+    await writer.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 67108864;");
     const reader = await new PrismaBetterSQLite3({ url: this.url, timeout: this.timeoutMs }).connect();
-    return new SplitSqliteAdapter(writer, reader);
+    const adapter = new SplitSqliteAdapter(writer, reader);
+    const intervalMs = Number(process.env.STUDIO_SQLITE_CHECKPOINT_MS ?? 500);
+    if (Number.isFinite(intervalMs) && intervalMs > 0) {
+      const setAuto = (pages: number) => adapter.executeScript(`PRAGMA wal_autocheckpoint = ${pages};`).catch(() => {});
+      const file = this.url.replace(/^file:/, "").replace(/\?.*$/, "");
+      adapter.checkpointer = startCheckpointer({
+        file,
+        intervalMs,
+        onStop: (reason) => {
+          console.warn(`[sqlite] the checkpoint thread stopped (${reason}); commits checkpoint again`);
+          void setAuto(1000);
+        },
+      });
+      // until the thread has run once, commits keep checkpointing as SQLite does by default
+      adapter.checkpointer.ready.then(() => setAuto(0)).catch(() => {});
+    }
+    return adapter;
   }
 }

@@ -122,7 +122,7 @@ export function intFromEnv(variable: string, fallback: number): number {
  * scripts run with tsx) it is the TypeScript source, which Node reads through tsx. (tsx's CommonJS
  * hook: on Node 20 `--import tsx` does not reach a worker's own entry file.)
  */
-function sourceExecArgv(): string[] {
+export function sourceExecArgv(): string[] {
   return process.env.NEXT_RUNTIME ? [] : ["--require", "tsx/cjs"];
 }
 

@@ -52,7 +52,7 @@ export function serializeError(e: unknown): SerializedError {
  * Lowers this thread's scheduling priority (Linux: nice is per thread; the thread's id comes from
  * /proc/thread-self). Elsewhere, or without permission, the thread keeps the process's priority.
  */
-function lowerPriority(nice: number) {
+export function lowerPriority(nice: number) {
   if (!(nice > 0) || process.platform !== "linux") return;
   try {
     const tid = Number(fs.readlinkSync("/proc/thread-self").split("/").pop());
