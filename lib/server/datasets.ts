@@ -26,7 +26,7 @@ import { dataJobLimitLabel, runDataJob } from "./data-pool";
 import { db, type Prisma } from "./db";
 import { AppError, notFound } from "./errors";
 import { serverLimits } from "./limits";
-import { insertSamples } from "./sample-insert";
+import { insertSamples } from "./bulk-insert";
 import { WorkerJobError } from "./worker-pool";
 
 /* Per-project dataset: one "default" dataset whose samples are rows in Sample. Every change runs

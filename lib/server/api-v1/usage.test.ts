@@ -18,10 +18,12 @@ describe(`API use, written behind the answers (${process.env.REDIS_URL ? "Redis"
     for (let i = 0; i < 30; i++) recordApiUse(key.id, [event(project.id, i), event(project.id, i + 100)]);
     await flushApiUsage();
     await flushApiUsage();
-    const rows = await db.predictionEvent.findMany({ where: { projectId: project.id }, select: { label: true, channel: true, input: true } });
+    const rows = await db.predictionEvent.findMany({ where: { projectId: project.id }, select: { label: true, channel: true, input: true, confidence: true, latencyMs: true, fallback: true, createdAt: true } });
     expect(rows).toHaveLength(60);
     expect(new Set(rows.map((r) => r.label)).size).toBe(60);
-    expect(rows.every((r) => r.channel === "api" && r.input === null)).toBe(true);
+    expect(rows.every((r) => r.channel === "api" && r.input === null && r.confidence === 0.5 && r.latencyMs === 1 && r.fallback === false)).toBe(true);
+    // the time each answer was given, readable as a date like any row Prisma wrote
+    expect(rows.every((r) => Math.abs(r.createdAt.getTime() - Date.now()) < 60_000)).toBe(true);
     expect((await db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt).not.toBeNull();
   });
 

@@ -1,12 +1,14 @@
 import "server-only";
-import { db } from "../db";
+import { bulkInsert, newRowIds } from "../bulk-insert";
+import { db, type Prisma } from "../db";
 import { redis, redisKey } from "../redis";
 
 /**
  * Write-behind log of REST API use: the key's last use and one PredictionEvent per input
  * (channel "api"; never the input itself). Answers never wait for it: events are queued and
  * written together, in one transaction, at most FLUSH_MS later, so a busy key costs one database
- * commit per flush instead of two per request.
+ * commit per flush instead of two per request; the flush writes in small statements with the
+ * thread free in between, so it never holds up answers either.
  *
  * Without Redis the queue is in this process (a crash loses at most FLUSH_MS of monitoring data).
  * With REDIS_URL it is a Redis list shared by the replicas: any replica's flush takes what is
@@ -90,6 +92,21 @@ async function takeFromRedis(): Promise<{ events: QueuedEvent[]; keys: [string, 
   return { events, keys };
 }
 
+const EVENT_COLUMNS = ["id", "projectId", "modelVersionId", "channel", "label", "confidence", "latencyMs", "createdAt"] as const;
+
+/** A few events per statement with the thread free in between (bulkInsert): a flush never stalls answers. */
+function insertEvents(tx: Prisma.TransactionClient, events: QueuedEvent[]): Promise<void> {
+  const ids = newRowIds(events.length);
+  const rows = events.map((e, i) => [ids[i], e.projectId, e.modelVersionId, "api", e.label, e.confidence, e.latencyMs, e.createdAt]);
+  return bulkInsert(tx, "PredictionEvent", EVENT_COLUMNS, rows, { maxRows: 100 });
+}
+
+/** A row whose project or version is gone: Prisma's P2003, or the driver's own words through a raw statement. */
+function isForeignKeyFailure(e: unknown): boolean {
+  const x = e as { code?: string; message?: string; meta?: { code?: string; message?: string } };
+  return x.code === "P2003" || x.meta?.code === "23503" || /foreign key/i.test(`${x.message ?? ""} ${x.meta?.message ?? ""}`);
+}
+
 /** Writes what is queued; errors are logged, never thrown (monitoring must not break answers). */
 export async function flushApiUsage(): Promise<void> {
   if (queue.timer) clearTimeout(queue.timer);
@@ -107,12 +124,12 @@ export async function flushApiUsage(): Promise<void> {
     const { events, keys } = taken;
     if (events.length === 0 && keys.length === 0) return;
     try {
-      await db.$transaction([
-        ...keys.map(([id, at]) => db.apiKey.updateMany({ where: { id }, data: { lastUsedAt: at } })),
-        db.predictionEvent.createMany({ data: events.map((e) => ({ ...e, channel: "api", fallback: false })) }),
-      ]);
+      await db.$transaction(async (tx) => {
+        for (const [id, at] of keys) await tx.apiKey.updateMany({ where: { id }, data: { lastUsedAt: at } });
+        await insertEvents(tx, events);
+      });
     } catch (e) {
-      if ((e as { code?: string }).code !== "P2003") {
+      if (!isForeignKeyFailure(e)) {
         console.error(`[api/v1] could not record ${events.length} API predictions:`, e);
         return;
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "./db";
-import { insertSamples, newSampleIds } from "./sample-insert";
+import { insertSamples, newRowIds } from "./bulk-insert";
 
 async function newDataset() {
   const user = await db.user.create({ data: { email: `bulk-${Date.now()}-${Math.random()}@example.test`, passwordHash: "x" } });
@@ -10,14 +10,14 @@ async function newDataset() {
 
 describe("bulk insert of dataset rows", () => {
   it("ids are unique, ascending in the given order, and shaped like Prisma's", () => {
-    const a = newSampleIds(5000);
+    const a = newRowIds(5000);
     expect(new Set(a).size).toBe(5000);
     expect([...a].sort()).toEqual(a);
     for (const id of a.slice(0, 3)) expect(id).toMatch(/^c[0-9a-z]{24,}$/);
     // two imports in the same millisecond still never share an id
     const t = Date.now();
-    const b = newSampleIds(100, t);
-    const c = newSampleIds(100, t);
+    const b = newRowIds(100, t);
+    const c = newRowIds(100, t);
     expect(b.filter((id) => c.includes(id))).toEqual([]);
   });
 
