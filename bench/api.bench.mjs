@@ -33,7 +33,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import { createDatabase, dropDatabase } from "../scripts/pg-databases.mjs";
 import { startServer } from "./server.mjs";
 import { startS3Server } from "../tests/s3-server.mjs";
 
@@ -161,30 +161,6 @@ async function measureAlone(opts, seconds) {
 const ms = (x) => (x === null || x === undefined ? null : x.toFixed(1));
 const ratio = (a, b) => (a && b ? a / b : null);
 
-async function createDatabase(name) {
-  const client = new pg.Client({ connectionString: CONFIG.pgUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await client.end();
-  }
-  const u = new URL(CONFIG.pgUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function dropDatabase(name) {
-  const client = new pg.Client({ connectionString: CONFIG.pgUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Starts the servers of a setup; returns their base URLs, a signed-in client of the first, and stop(). */
 async function startSetup(setup, root, log) {
   const common = { NEXT_DIST_DIR: CONFIG.distDir, STUDIO_API_RATE_LIMIT: "1000000000", STUDIO_API_TF_BACKEND: CONFIG.tfBackend };
@@ -193,7 +169,7 @@ async function startSetup(setup, root, log) {
     return { bases: [server.base], client: server.client, stop: () => server.stop(), describe: "1 process, SQLite (WAL) + local disk" };
   }
   const dbName = `studio_bench_api_${process.pid}`;
-  const databaseUrl = await createDatabase(dbName);
+  const databaseUrl = await createDatabase(CONFIG.pgUrl, dbName, { replace: true });
   const s3 = await startS3Server({ bucket: "bench" });
   const shared = { ...common, DATABASE_URL: databaseUrl, REDIS_URL: CONFIG.redisUrl, STUDIO_REDIS_PREFIX: `bench-${process.pid}:`, ...s3.env };
   log("starting replica 1…");
@@ -207,7 +183,7 @@ async function startSetup(setup, root, log) {
       await a.stop();
       await b.stop();
       await s3.close();
-      await dropDatabase(dbName);
+      await dropDatabase(CONFIG.pgUrl, dbName);
     },
     describe: "2 replicas, PostgreSQL 15 + Redis 7 + S3 (s3rver), connections spread over both",
   };

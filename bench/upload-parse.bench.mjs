@@ -301,7 +301,7 @@ export async function run({ root, log }) {
           rows,
           notes: [
             `Machine: ${machine.nproc} cores (nproc), ${machine.cpuModel}, ${machine.memoryGiB} GiB; shared with other work: load average ${loadAtStart.join(" / ")} at the start, ${loadAtEnd.join(" / ")} at the end.`,
-            "Latency counts from when each request was due (one every 50 ms whatever happened to the previous one), over the time from the upload's start to its answer.",
+            "Latency counts from when each request was due (one every 50 ms whatever happened to the previous one), over the time from the upload's start to its answer; the probe runs on a thread of its own (bench/support/probe-thread.mjs), so the benchmark's own work of sending the upload is not counted as the server's stall (earlier runs probed from the benchmark's main thread).",
             `Server: one process (scripts/server.mjs), pid from STUDIO_PID_FILE; VmRSS sampled every 50 ms, VmHWM is the process's peak so far; ${rssIdleMiB} MiB resident 5 s after the last upload.`,
             "Parsing runs on the data worker pool (STUDIO_DATA_WORKERS, default cores − 1 = 1 here; queue 8); the request thread streams the body to disk, stores the parse result and answers.",
             "Before the fix (issue 11): one 60 MB line 14 s, 63 MB preview, others stalled 11.7 s; 95 MB × 500 columns stalled others 7.5 s, +876 MB; XLSX with 2 million shared strings stalled 2.3 s; six parallel large CSVs stalled 10.9 s, 3.4 GB peak.",

@@ -24,33 +24,11 @@ export default async function setup() {
   if (process.env.STUDIO_TEST_DB === "postgres") {
     const admin = process.env.STUDIO_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
     const name = `studio_test_${randomBytes(6).toString("hex")}`;
-    const { default: pg } = await import("pg");
-    const run = async (sql: string) => {
-      const client = new pg.Client({ connectionString: admin });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    };
-    await run(`CREATE DATABASE "${name}"`);
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    process.env.DATABASE_URL = url.toString();
+    const { createDatabase, dropDatabase: drop } = await import("../scripts/pg-databases.mjs");
+    process.env.DATABASE_URL = await createDatabase(admin, name);
     // Workers copy this database (tests/worker-setup.ts) to <name>_w<slot>, through the same server.
     process.env.STUDIO_TEST_PG_ADMIN_URL = admin;
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: admin });
-      await client.connect();
-      let names: string[];
-      try {
-        names = (await client.query("SELECT datname FROM pg_database WHERE datname LIKE $1", [`${name}_w%`])).rows.map((r) => r.datname as string);
-      } finally {
-        await client.end();
-      }
-      for (const n of [...names, name]) await run(`DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`);
-    };
+    dropDatabase = () => drop(admin, name, { withCopies: true });
   } else {
     process.env.DATABASE_URL = `file:${path.join(dir, "test.db")}`;
   }

@@ -25,18 +25,8 @@ if (base && !process.env.STUDIO_TEST_WORKER_DIR) {
     }
     process.env.DATABASE_URL = `file:${file}`;
   } else if (/^postgres(ql)?:/.test(url)) {
-    const { default: pg } = await import("pg");
-    const template = new URL(url);
-    const name = `${template.pathname.slice(1)}_w${slot}`;
-    const client = new pg.Client({ connectionString: process.env.STUDIO_TEST_PG_ADMIN_URL });
-    await client.connect();
-    try {
-      const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-      if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template.pathname.slice(1)}"`);
-    } finally {
-      await client.end();
-    }
-    template.pathname = `/${name}`;
-    process.env.DATABASE_URL = template.toString();
+    const { createDatabase } = await import("../scripts/pg-databases.mjs");
+    const template = new URL(url).pathname.slice(1);
+    process.env.DATABASE_URL = await createDatabase(process.env.STUDIO_TEST_PG_ADMIN_URL!, `${template}_w${slot}`, { template });
   }
 }
