@@ -27,6 +27,7 @@ import { PRESET_IDS, type TrainingHyperparams } from "./presets";
 // How a user-supplied backbone ran during training (recorded as backbone.custom).
 import { customBackboneSpecSchema, type CustomBackboneSpec } from "./backbones/custom-package";
 import { MAX_MODEL_JSON_DEPTH, findTooDeep } from "../data/json-depth";
+import { PACKING_ENCODINGS, PackingError, packWeights, unpackWeights } from "./weight-packing";
 
 export const BUNDLE_FORMAT_VERSION = 1;
 /** classification/regression: predict(); the others have their own method (see predictor.ts). */
@@ -357,7 +358,17 @@ const headerSchema = z.object({
     modelTopology: z.record(z.string(), z.unknown()),
     weightSpecs: z.array(weightSpecSchema),
   }),
-  weights: z.object({ byteLength: z.number().int().min(0), crc32: z.number().int().min(0) }),
+  weights: z.object({
+    byteLength: z.number().int().min(0),
+    crc32: z.number().int().min(0),
+    /** How the weights are stored when packed (lib/ml/weight-packing.ts); absent: as tfjs saved them. */
+    packing: z
+      .object({
+        version: z.literal(1),
+        tensors: z.array(z.object({ encoding: z.enum(PACKING_ENCODINGS), byteLength: z.number().int().min(0) })),
+      })
+      .optional(),
+  }),
   /** The embedded package of a user-supplied backbone, after the weights. */
   backbone: z.object({ byteLength: z.number().int().min(1), crc32: z.number().int().min(0) }).optional(),
 });
@@ -370,6 +381,8 @@ export interface DecodedBundle {
   artifacts: tf.io.ModelArtifacts;
   /** The embedded package of a user-supplied backbone (manifest.backbone.custom), else null. */
   backbonePackage: Uint8Array | null;
+  /** The weights were stored packed (smaller, float16/int8); `artifacts` holds them unpacked. */
+  packed: boolean;
 }
 
 const CRC_TABLE = (() => {
@@ -395,7 +408,11 @@ function weightBytes(data: tf.io.ModelArtifacts["weightData"]): Uint8Array {
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 
-export function encodeBundle(manifest: BundleManifest, artifacts: tf.io.ModelArtifacts, options: { backbonePackage?: Uint8Array } = {}): Uint8Array {
+/**
+ * `pack`: store the weights packed (lib/ml/weight-packing.ts: int8 rows for large embedding tables,
+ * float16 for other large tensors), which published models are; checkpoints stay exact.
+ */
+export function encodeBundle(manifest: BundleManifest, artifacts: tf.io.ModelArtifacts, options: { backbonePackage?: Uint8Array; pack?: boolean } = {}): Uint8Array {
   const checked = manifestSchema.safeParse(manifest);
   if (!checked.success) throw new BundleError("invalid-header", `Refusing to encode an invalid manifest: ${z.prettifyError(checked.error)}`);
   if (!artifacts.modelTopology || !artifacts.weightSpecs) throw new BundleError("invalid-header", "Model artifacts need a topology and weight specs.");
@@ -405,7 +422,16 @@ export function encodeBundle(manifest: BundleManifest, artifacts: tf.io.ModelArt
     throw new BundleError("invalid-header", "A model on a user-supplied backbone must embed that backbone's package (of the recorded size).");
   }
   if (pkg && !custom) throw new BundleError("invalid-header", "Only a model on a user-supplied backbone embeds a backbone package.");
-  const weights = weightBytes(artifacts.weightData);
+  let weights = weightBytes(artifacts.weightData);
+  let packing: ReturnType<typeof packWeights>["packing"] | undefined;
+  if (options.pack) {
+    try {
+      ({ packing, bytes: weights } = packWeights(artifacts.weightSpecs, weights));
+    } catch (e) {
+      if (e instanceof PackingError) throw new BundleError("invalid-header", `The model's weights do not match their specs: ${e.message}`);
+      throw e;
+    }
+  }
   const header = {
     manifest: checked.data,
     model: {
@@ -415,7 +441,7 @@ export function encodeBundle(manifest: BundleManifest, artifacts: tf.io.ModelArt
       modelTopology: artifacts.modelTopology,
       weightSpecs: artifacts.weightSpecs,
     },
-    weights: { byteLength: weights.byteLength, crc32: crc32(weights) },
+    weights: { byteLength: weights.byteLength, crc32: crc32(weights), ...(packing ? { packing } : {}) },
     ...(pkg ? { backbone: { byteLength: pkg.byteLength, crc32: crc32(pkg) } } : {}),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
@@ -434,9 +460,10 @@ export function encodeBundle(manifest: BundleManifest, artifacts: tf.io.ModelArt
  * worker calls this on the final bundle and on every checkpoint.
  */
 export function embedBackbone(bundle: Uint8Array, backbone: BackboneRef, backbonePackage: Uint8Array): { bundle: Uint8Array; manifest: BundleManifest } {
-  const { manifest, artifacts } = decodeBundle(bundle);
+  const { manifest, artifacts, packed } = decodeBundle(bundle);
   const next: BundleManifest = { ...manifest, backbone };
-  return { bundle: encodeBundle(next, artifacts, { backbonePackage }), manifest: next };
+  // re-packing unpacked float16 values gives the same values; int8 tables are not in these models
+  return { bundle: encodeBundle(next, artifacts, { backbonePackage, pack: packed }), manifest: next };
 }
 
 function asBytes(input: ArrayBuffer | ArrayBufferView): Uint8Array {
@@ -495,8 +522,17 @@ export function decodeBundle(input: ArrayBuffer | ArrayBufferView): DecodedBundl
   if (total < bytes.byteLength) {
     throw new BundleError("invalid-header", `The bundle has ${bytes.byteLength - total} unexpected bytes after the weights.`);
   }
-  const weights = bytes.slice(weightsStart, weightsStart + byteLength);
+  let weights: Uint8Array<ArrayBuffer> = bytes.slice(weightsStart, weightsStart + byteLength);
   if (crc32(weights) !== header.weights.crc32) throw new BundleError("checksum-mismatch", "The bundle's weights are corrupt (checksum mismatch).");
+  const { packing } = header.weights;
+  if (packing) {
+    try {
+      weights = unpackWeights(header.model.weightSpecs, packing, weights);
+    } catch (e) {
+      if (e instanceof PackingError) throw new BundleError("invalid-header", `The bundle's packed weights are invalid: ${e.message}`);
+      throw e;
+    }
+  }
   const custom = header.manifest.backbone?.custom;
   let backbonePackage: Uint8Array | null = null;
   if (header.backbone || custom) {
@@ -514,8 +550,8 @@ export function decodeBundle(input: ArrayBuffer | ArrayBufferView): DecodedBundl
     }
     expected += spec.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[spec.dtype];
   }
-  if (expected >= 0 && expected !== byteLength) {
-    throw new BundleError("invalid-header", `The weight specs describe ${expected} bytes but the bundle holds ${byteLength}.`);
+  if (expected >= 0 && expected !== weights.byteLength) {
+    throw new BundleError("invalid-header", `The weight specs describe ${expected} bytes but the bundle holds ${weights.byteLength}.`);
   }
   return {
     manifest: header.manifest,
@@ -528,6 +564,7 @@ export function decodeBundle(input: ArrayBuffer | ArrayBufferView): DecodedBundl
       convertedBy: header.model.convertedBy ?? null,
     },
     backbonePackage,
+    packed: packing !== undefined,
   };
 }
 

@@ -38,6 +38,12 @@ export interface CommonTrainOptions {
    * and preprocessing (same data and settings), otherwise training is refused.
    */
   resumeFrom?: Uint8Array;
+  /**
+   * Keep every weight in float32 and every embedding row, instead of the smaller published form
+   * (packed weights; text models drop the rows no training text uses). For comparisons only
+   * (`npm run bench bundle-size`).
+   */
+  fullPrecision?: boolean;
 }
 
 export interface TrainedModel {
@@ -81,13 +87,15 @@ export interface FinishArgs {
   evalIds: ArrayLike<number>;
   evalSplit: "validation" | "training";
   backbone?: Backbone<unknown>;
+  /** Store the weights packed (encodeBundle's `pack`); the evaluation runs on the packed bundle. */
+  pack?: boolean;
 }
 
 /** Saves the model, evaluates the saved bundle (exactly what users will run) and encodes it. */
 export async function finishTraining(args: FinishArgs): Promise<{ bundle: Uint8Array; manifest: BundleManifest }> {
   const artifacts = await modelToArtifacts(args.model);
   const first = baseManifest(args.draft, performance.now() - args.startedAt, args.training);
-  const predictor = await loadPredictor(encodeBundle(first, artifacts), { backbone: args.backbone, batchSize: 128 });
+  const predictor = await loadPredictor(encodeBundle(first, artifacts, { pack: args.pack }), { backbone: args.backbone, batchSize: 128 });
   let metrics: EvaluationReport;
   try {
     if (predictor.task === "classification") {
@@ -115,7 +123,7 @@ export async function finishTraining(args: FinishArgs): Promise<{ bundle: Uint8A
     metricsSplit: args.evalSplit,
     trainingMs: performance.now() - args.startedAt,
   };
-  return { bundle: encodeBundle(manifest, artifacts), manifest };
+  return { bundle: encodeBundle(manifest, artifacts, { pack: args.pack }), manifest };
 }
 
 export interface TrainAndFinishArgs {
@@ -146,6 +154,8 @@ export interface TrainAndFinishArgs {
   evalTarget: (sample: number) => number;
   targetScale?: number;
   backbone?: Backbone<unknown>;
+  /** The trainer's published models are stored packed (see FinishArgs.pack). */
+  pack?: boolean;
 }
 
 /** Runs the loop, then saves and evaluates; the shared body of every trainer. */
@@ -200,6 +210,7 @@ export async function trainAndFinish(a: TrainAndFinishArgs): Promise<TrainedMode
       evalIds: evalSamples.map((s) => (ids ? ids[s] : s)),
       evalSplit: a.split.validation.length > 0 ? "validation" : "training",
       backbone: a.backbone,
+      pack: a.pack && !a.options.fullPrecision,
     });
     return {
       bundle,

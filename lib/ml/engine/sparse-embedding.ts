@@ -113,6 +113,26 @@ export class SparseEmbeddingTable {
   restore(snapshot: Float32Array): void {
     this.values.set(snapshot);
   }
+
+  /**
+   * Sets every row that `keep` does not mark to zero. Called before training with the rows the
+   * training samples use (rowsUsedBy): the others would never be updated, so they hold no
+   * information, only their random start; zero, they cost one bit in a packed bundle
+   * (lib/ml/weight-packing.ts) and an n-gram never seen in training adds nothing to a text's vector.
+   */
+  keepOnlyRows(keep: Uint8Array): void {
+    for (let r = 0; r < this.rows; r++) if (!keep[r]) this.values.fill(0, r * this.dim, r * this.dim + this.dim);
+  }
+}
+
+/** The rows any of the given samples uses, as a 0/1 map; row 0 (padding) never. */
+export function rowsUsedBy(rows: number, idsOfSample: (sample: number) => ArrayLike<number>, samples: readonly number[]): Uint8Array {
+  const keep = new Uint8Array(rows);
+  for (const s of samples) {
+    const ids = idsOfSample(s);
+    for (let k = 0; k < ids.length; k++) if (ids[k] > 0 && ids[k] < rows) keep[ids[k]] = 1;
+  }
+  return keep;
 }
 
 export type BagCombiner = "mean" | "sqrtn";

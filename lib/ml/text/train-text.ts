@@ -17,6 +17,7 @@ import { resolveHyperparams, stripUndefined } from "../presets";
 import { balancedClassWeights, type BatchInput } from "../engine/train-loop";
 import {
   SparseEmbeddingTable,
+  rowsUsedBy,
   bagBackward,
   bagForward,
   sequenceBackward,
@@ -94,6 +95,7 @@ export async function trainTextClassifier(data: TextTrainingData, options: Train
     const tokenizer: BagTokenizerConfig = { ...DEFAULT_BAG_TOKENIZER, ...stripUndefined(options.tokenizer as Partial<BagTokenizerConfig>) };
     const ragged = toRagged(data.texts.map((t) => tokenizeBag(t, tokenizer)));
     table = new SparseEmbeddingTable(tokenizer.buckets, arch.embeddingDim, rng.seed(), { learningRate: hyper.embeddingLearningRate });
+    if (!options.fullPrecision) table.keepOnlyRows(rowsUsedBy(table.rows, (s) => ragged.ids.subarray(ragged.offsets[s], ragged.offsets[s + 1]), split.train));
     const t = table;
     model = tf.sequential({
       layers: [
@@ -134,6 +136,7 @@ export async function trainTextClassifier(data: TextTrainingData, options: Train
     const seqIds = new Int32Array(data.texts.length * L);
     data.texts.forEach((text, i) => seqIds.set(tokenizeSequence(text, tokenizer), i * L));
     table = new SparseEmbeddingTable(tokenizer.buckets, arch.embeddingDim, rng.seed(), { learningRate: hyper.embeddingLearningRate });
+    if (!options.fullPrecision) table.keepOnlyRows(rowsUsedBy(table.rows, (s) => seqIds.subarray(s * L, s * L + L), split.train));
     const t = table;
     model = tf.sequential({
       layers: [
@@ -193,6 +196,7 @@ export async function trainTextClassifier(data: TextTrainingData, options: Train
     afterResume: () => table.values.set(model.layers[0].getWeights()[0].dataSync()),
     evalInput: (s) => data.texts[s],
     evalTarget: (s) => targets[s],
+    pack: true,
   });
 }
 
