@@ -96,15 +96,29 @@ describe("share link (owner)", () => {
     expect(model.name).toMatch(/^Shop bot/);
     expect(Object.keys(model.replies).length).toBeGreaterThan(3);
     // Nothing about the owner or internal ids.
-    expect(Object.keys(model).sort()).toEqual(["description", "entityTemplates", "kind", "logInputs", "name", "quickReplies", "replies", "scene", "suggestions", "threshold", "version", "widgets"]);
+    expect(Object.keys(model).sort()).toEqual(["bundleTag", "description", "entityBundleTag", "entityTemplates", "kind", "logInputs", "name", "quickReplies", "replies", "scene", "suggestions", "threshold", "version", "widgets"]);
     expect(model.entityTemplates).toBeNull();
+    expect(model.entityBundleTag).toBeNull();
+    expect(model.bundleTag).toMatch(/^[A-Za-z0-9_-]{16}$/);
     const text = JSON.stringify(visit.json);
     expect(text).not.toContain(alice.email);
     expect(text).not.toContain(projectId);
-    const back = await call(publicShareBundleRoute, { method: "GET", params: { slug } });
-    expect(back.status).toBe(200);
-    expect(back.res.headers.get("cache-control")).toBe("no-store");
-    expect(Buffer.from(await back.res.arrayBuffer()).equals(Buffer.from(bundle))).toBe(true);
+    const version = await db.modelVersion.findFirstOrThrow({ where: { projectId } });
+    expect(text).not.toContain(version.bundleBlobId!);
+    const bundleAt = (query: string) => call(publicShareBundleRoute, { method: "GET", params: { slug }, url: `http://localhost:3000/api/public/share/${slug}/bundle${query}` });
+    // the page's URL names the content: the visitor's browser keeps it for good
+    const tagged = await bundleAt(`?v=${model.bundleTag}`);
+    expect(tagged.status).toBe(200);
+    expect(tagged.res.headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
+    expect(tagged.res.headers.get("etag")).toBe(`"${model.bundleTag}"`);
+    expect(Buffer.from(await tagged.res.arrayBuffer()).equals(Buffer.from(bundle))).toBe(true);
+    // no tag, or another version's: served, never cached
+    for (const query of ["", "?v=AAAAAAAAAAAAAAAA"]) {
+      const back = await bundleAt(query);
+      expect(back.status).toBe(200);
+      expect(back.res.headers.get("cache-control")).toBe("no-store");
+      expect(Buffer.from(await back.res.arrayBuffer()).equals(Buffer.from(bundle))).toBe(true);
+    }
   });
 
   it("disabled: the link and its bundle answer 404; enabling again brings the same link back", async () => {
@@ -117,6 +131,25 @@ describe("share link (owner)", () => {
     expect((await call(publicShareBundleRoute, { method: "GET", params: { slug } })).status).toBe(404);
     await share(alice.cookie, { enabled: true });
     expect((await visitShare(slug)).status).toBe(200);
+  });
+
+  it("a new model version gets a new bundle tag: the old tagged URL is no longer served as immutable", async () => {
+    const slug = (await share(alice.cookie)).json.share.slug;
+    const before = (await visitShare(slug)).json.model;
+    const data = await call(trainingDataRoute, { method: "GET", cookie: alice.cookie, params: { id: projectId } });
+    const next = await trainTextClassifier(
+      { texts: data.json.samples.map((s: { text: string }) => s.text), labels: data.json.samples.map((s: { label: string }) => s.label) },
+      { modelType: "ngram-bag", scene: "intent-chatbot", preset: "fast", seed: 8, datasetVersion: String(data.json.datasetVersion) },
+    );
+    const saved = await call(saveModelRoute, { rawBody: new Blob([next.bundle as BlobPart]), headers: { "content-type": "application/octet-stream" }, cookie: alice.cookie, params: { id: projectId } });
+    expect(saved.status).toBe(201);
+    const after = (await visitShare(slug)).json.model;
+    expect(after.version).toBe(before.version + 1);
+    expect(after.bundleTag).not.toBe(before.bundleTag);
+    const old = await call(publicShareBundleRoute, { method: "GET", params: { slug }, url: `http://localhost:3000/api/public/share/${slug}/bundle?v=${before.bundleTag}` });
+    expect(old.res.headers.get("cache-control")).toBe("no-store");
+    expect(Buffer.from(await old.res.arrayBuffer()).equals(Buffer.from(next.bundle))).toBe(true);
+    bundle = next.bundle;
   });
 
   it("rotating gives a new unguessable slug and the old one stops working at once", async () => {
@@ -196,8 +229,15 @@ describe("embed (visitor side)", () => {
     expect(r.status).toBe(200);
     expect(r.res.headers.get("access-control-allow-origin")).toBe(SHOP);
     expect(r.json.embed.theme).toMatchObject({ title: "Ask us", color: "#aa3300", avatar: "🤖" });
-    expect(r.json.embed.model.version).toBe(1);
+    expect(r.json.embed.model.version).toBe(2); // the share link's tests saved a second version
     expect(JSON.stringify(r.json)).not.toContain(alice.email);
+    // the page's bundle URL carries the content tag: cached in the visitor's browser, per origin
+    const tag = r.json.embed.model.bundleTag;
+    const tagged = await call(publicEmbedBundleRoute, { method: "GET", params: { slug }, url: `http://localhost:3000/api/public/embed/${slug}/bundle?origin=${encodeURIComponent(SHOP)}&v=${tag}` });
+    expect(tagged.status).toBe(200);
+    expect(tagged.res.headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
+    expect(tagged.res.headers.get("vary")).toBe("Origin");
+    expect(Buffer.from(await tagged.res.arrayBuffer()).equals(Buffer.from(bundle))).toBe(true);
   });
 
   it("a page on another origin learns nothing: 403, no CORS header, no name, no bundle", async () => {

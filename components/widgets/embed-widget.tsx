@@ -61,8 +61,8 @@ export function EmbedWidget({ embed, slug, parentOrigin, withLoader }: { embed: 
         channel="embed"
         slug={slug}
         origin={parentOrigin}
-        bundleUrl={`/api/public/embed/${encodeURIComponent(slug)}/bundle?origin=${encodeURIComponent(parentOrigin)}`}
-        entityBundleUrl={`/api/public/embed/${encodeURIComponent(slug)}/bundle?part=entities&origin=${encodeURIComponent(parentOrigin)}`}
+        bundleUrl={`/api/public/embed/${encodeURIComponent(slug)}/bundle?origin=${encodeURIComponent(parentOrigin)}&v=${embed.model.bundleTag}`}
+        entityBundleUrl={`/api/public/embed/${encodeURIComponent(slug)}/bundle?part=entities&origin=${encodeURIComponent(parentOrigin)}&v=${embed.model.entityBundleTag ?? ""}`}
         welcome={theme.welcome || t("defaultWelcome")}
         accent={theme.color}
         onAnswer={onAnswer}

@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { getScene } from "@/lib/scenes";
 import {
@@ -64,6 +65,27 @@ export interface PublicModel {
    * model's bundle URL. Null otherwise; nothing names the entity project.
    */
   entityTemplates: { types: string[]; defaults: Record<string, string> } | null;
+  /**
+   * Names the bundles' content (`?v=` of the bundle URLs): a URL with the current tag is served
+   * with `immutable` caching, so a returning visitor loads the model from the browser's cache; a
+   * new version has a new tag. Derived from the stored bundle, never its id.
+   */
+  bundleTag: string;
+  entityBundleTag: string | null;
+}
+
+/** The content tag of a stored bundle (see PublicModel.bundleTag). */
+function bundleTag(blobId: string): string {
+  return createHash("sha256").update(`bundle:${blobId}`).digest("base64url").slice(0, 16);
+}
+
+/**
+ * Cache-Control for a bundle answer: `immutable` for a year in the visitor's own browser when the
+ * URL names the content served (`?v=` equal to its tag), else `no-store`. Private either way: a
+ * shared cache must not keep serving a link the owner turned off.
+ */
+export function bundleCacheControl(requestedTag: string | null, servedTag: string): string {
+  return requestedTag === servedTag ? "private, max-age=31536000, immutable" : "no-store";
 }
 
 /** Which bundle a visitor's page asks for: the model itself, or the entity model its replies use. */
@@ -245,6 +267,8 @@ async function publicModelOf(projectId: string): Promise<{ model: PublicModel; b
       threshold,
       logInputs: project.embedSettings?.logInputs ?? false,
       entityTemplates,
+      bundleTag: bundleTag(version.bundleBlobId),
+      entityBundleTag: entity ? bundleTag(entity.bundleBlobId) : null,
     },
     bundleBlobId: version.bundleBlobId,
     versionId: version.id,
@@ -297,9 +321,21 @@ function bundleBlobOf(found: { bundleBlobId: string; entityBundleBlobId: string 
   return found.entityBundleBlobId;
 }
 
+export interface PublicBundle {
+  stream: ReadableStream<Uint8Array>;
+  size: number;
+  /** The served bundle's content tag (PublicModel.bundleTag or entityBundleTag). */
+  tag: string;
+}
+
+async function openPublicBundle(found: { bundleBlobId: string; entityBundleBlobId: string | null }, part: BundlePart): Promise<PublicBundle> {
+  const blobId = bundleBlobOf(found, part);
+  return { ...(await openBlob(blobId)), tag: bundleTag(blobId) };
+}
+
 /** The bundle a share link serves, as a stream. */
-export async function readShareBundle(slug: string, part: BundlePart = "model"): Promise<{ stream: ReadableStream<Uint8Array>; size: number }> {
-  return openBlob(bundleBlobOf(await resolveShare(slug), part));
+export async function readShareBundle(slug: string, part: BundlePart = "model"): Promise<PublicBundle> {
+  return openPublicBundle(await resolveShare(slug), part);
 }
 
 /**
@@ -327,8 +363,8 @@ export async function getPublicEmbed(slug: string, origin: string | null, selfOr
 }
 
 /** The bundle an embed serves to an allowed page, as a stream. */
-export async function readEmbedBundle(slug: string, origin: string | null, selfOrigin: string | null, part: BundlePart = "model"): Promise<{ stream: ReadableStream<Uint8Array>; size: number }> {
-  return openBlob(bundleBlobOf(await resolveEmbed(slug, origin, selfOrigin), part));
+export async function readEmbedBundle(slug: string, origin: string | null, selfOrigin: string | null, part: BundlePart = "model"): Promise<PublicBundle> {
+  return openPublicBundle(await resolveEmbed(slug, origin, selfOrigin), part);
 }
 
 /** Whether visitor text may be stored for this project (the owner's logging switch). */

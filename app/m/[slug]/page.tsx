@@ -55,8 +55,8 @@ export default async function SharedModelPage({ params }: { params: Promise<{ sl
         model={model}
         channel="share"
         slug={slug}
-        bundleUrl={`/api/public/share/${encodeURIComponent(slug)}/bundle`}
-        entityBundleUrl={`/api/public/share/${encodeURIComponent(slug)}/bundle?part=entities`}
+        bundleUrl={`/api/public/share/${encodeURIComponent(slug)}/bundle?v=${model.bundleTag}`}
+        entityBundleUrl={`/api/public/share/${encodeURIComponent(slug)}/bundle?part=entities&v=${model.entityBundleTag ?? ""}`}
       />
     </article>
   );
