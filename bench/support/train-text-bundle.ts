@@ -3,7 +3,9 @@
  * writes its bundle, for benchmarks that need a realistic model without a browser
  * (bench/api.bench.mjs):
  *
- *   npx tsx bench/support/train-text-bundle.ts TRAIN_CSV OUT_FILE [preset] [scene]   # prints one JSON line
+ *   npx tsx bench/support/train-text-bundle.ts TRAIN_CSV OUT_FILE [preset] [scene] [full]   # prints one JSON line
+ *
+ * `full`: in full precision (float32, every embedding row), as bundles were before issue 13.
  */
 import fs from "node:fs";
 import Papa from "papaparse";
@@ -12,7 +14,7 @@ import { trainTextClassifier } from "../../lib/ml/text/train-text";
 import type { PresetId } from "../../lib/ml/presets";
 
 async function main() {
-  const [csvFile, outFile, preset = "fast", scene = "intent-chatbot"] = process.argv.slice(2);
+  const [csvFile, outFile, preset = "fast", scene = "intent-chatbot", precision] = process.argv.slice(2);
   if (!csvFile || !outFile) throw new Error("usage: train-text-bundle.ts TRAIN_CSV OUT_FILE [preset] [scene]");
   await tf.setBackend("cpu");
   tf.env().set("PROD", true);
@@ -20,7 +22,7 @@ async function main() {
   const started = performance.now();
   const trained = await trainTextClassifier(
     { texts: rows.map((r) => r.text), labels: rows.map((r) => r.category) },
-    { modelType: "ngram-bag", scene, preset: preset as PresetId, seed: 42 },
+    { modelType: "ngram-bag", scene, preset: preset as PresetId, seed: 42, fullPrecision: precision === "full" },
   );
   fs.writeFileSync(outFile, trained.bundle);
   const m = trained.manifest.metrics;
