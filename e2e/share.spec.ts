@@ -79,9 +79,8 @@ test("a share link works for an anonymous visitor; turned off or replaced, the o
     await visitor.context.close();
   }
 
-  // A visitor whose browser has neither WebGPU nor WebGL: the model runs on WebAssembly (threaded,
-  // as the share page is cross-origin isolated like the studio; inside an embed on a host page that
-  // is not isolated, it runs single-threaded).
+  // A visitor whose browser has neither WebGPU nor WebGL still gets answers: an n-gram bag bot runs
+  // on the page itself without tfjs (lib/ml/light/visitor.ts), so no tfjs backend is needed at all.
   const plain = await chromium.launch({
     executablePath: test.info().project.use.launchOptions?.executablePath,
     args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-3d-apis", "--disable-gpu", "--disable-software-rasterizer"],
@@ -91,7 +90,7 @@ test("a share link works for an anonymous visitor; turned off or replaced, the o
     await p.goto(fresh);
     expect(await p.evaluate(() => crossOriginIsolated)).toBe(true);
     await chat(p, "What time do you open?");
-    await expect(p.getByTestId("visitor-model")).toHaveAttribute("data-backend", "wasm");
+    await expect(p.getByTestId("visitor-model")).toHaveAttribute("data-backend", "light");
   } finally {
     await plain.close();
   }

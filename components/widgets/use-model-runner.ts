@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { BundleManifest } from "@/lib/ml/bundle";
-import type { PredictorInput } from "@/lib/ml/predictor";
+import type { ClassifierPredictor, PredictorInput } from "@/lib/ml/predictor";
 import type { ClassPrediction, RawImage } from "@/lib/ml/types";
 import type { TrainerClient } from "@/lib/ml/worker/client";
 
@@ -20,7 +20,8 @@ export interface ModelRunnerOptions {
   eager?: boolean;
   /**
    * The worker is the page's own (not the Playground's training worker): pick its backend before
-   * loading and report which one answers.
+   * loading and report which one answers. A model the light runtime knows (lib/ml/light/visitor.ts)
+   * then runs on the page without tfjs and without a worker (backend "light").
    */
   ownWorker?: boolean;
 }
@@ -29,7 +30,7 @@ export type RunnerStatus = "idle" | "loading" | "ready" | "error";
 
 export interface ModelRunner {
   status: RunnerStatus;
-  /** The tfjs backend the page's own worker chose (ownWorker only), e.g. "wasm" without WebGPU/WebGL. */
+  /** The tfjs backend the page's own worker chose (ownWorker only), e.g. "wasm" without WebGPU/WebGL; "light" without tfjs. */
   backend: string | null;
   /** The loaded bundle's manifest (labels, payload), once ready. */
   manifest: BundleManifest | null;
@@ -46,6 +47,8 @@ export function useModelRunner({ bundleUrl, kind, getClient, eager = false, ownW
   const [manifest, setManifest] = useState<BundleManifest | null>(null);
   // The load of the current bundle URL; a new URL (the owner picked another model) loads again.
   const loading = useRef<{ url: string; promise: Promise<void> } | null>(null);
+  // The model when it runs on the page without tfjs (ownWorker only), else null.
+  const light = useRef<ClassifierPredictor | null>(null);
 
   const load = useCallback(() => {
     if (!bundleUrl) return Promise.reject(new Error("no model"));
@@ -58,6 +61,17 @@ export function useModelRunner({ bundleUrl, kind, getClient, eager = false, ownW
         const res = await fetch(bundleUrl, { credentials: "same-origin" });
         if (!res.ok) throw new Error(`bundle ${res.status}`);
         const bundle = new Uint8Array(await res.arrayBuffer());
+        light.current = null;
+        if (ownWorker) {
+          const { lightVisitorModel } = await import("@/lib/ml/light/visitor");
+          const found = lightVisitorModel(bundle);
+          if (found) {
+            light.current = found.predictor;
+            setBackend("light");
+            setManifest(found.manifest);
+            return;
+          }
+        }
         const client = await getClient();
         if (ownWorker) setBackend((await client.checkBackend()).backend);
         // Image and voice models name the pretrained backbone their inputs go through first; a
@@ -96,6 +110,11 @@ export function useModelRunner({ bundleUrl, kind, getClient, eager = false, ownW
   const predict = useCallback(
     async (input: string | RawImage) => {
       await load();
+      if (light.current) {
+        const started = performance.now();
+        const [prediction] = await light.current.predict([input], { topK: 3 });
+        return { prediction, latencyMs: performance.now() - started };
+      }
       const client = await getClient();
       const started = performance.now();
       const [prediction] = (await client.predict([input], { topK: 3 })) as ClassPrediction[];
@@ -107,6 +126,7 @@ export function useModelRunner({ bundleUrl, kind, getClient, eager = false, ownW
   const predictMany = useCallback(
     async (inputs: PredictorInput[], options: { topK?: number } = {}) => {
       await load();
+      if (light.current) return (await light.current.predict(inputs, options)) as unknown[];
       return (await (await getClient()).predict(inputs, options)) as unknown[];
     },
     [load, getClient],

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import { BUNDLE_FORMAT_VERSION, BundleError, decodeBundle, encodeBundle, modelToArtifacts, readManifest, type BundleManifest } from "./bundle";
+import { BUNDLE_FORMAT_VERSION, BundleError, decodeBundle, encodeBundle, readManifest, type BundleManifest } from "./bundle";
+import { modelToArtifacts } from "./bundle-tf";
 import { EmbeddingBag } from "./layers";
 import { loadPredictor, PredictorError, type ClassifierPredictor } from "./predictor";
 import { DEFAULT_BAG_TOKENIZER } from "./text/tokenizer";

@@ -16,7 +16,9 @@
  * Everything is validated on decode (zod), so a truncated, corrupt or foreign file fails with a
  * BundleError whose code says which, instead of a tfjs error deep inside model loading.
  */
-import * as tf from "@tensorflow/tfjs";
+// Types only: decoding a bundle needs no tfjs (a visitor's page that runs a model without tfjs
+// decodes bundles too); saving a tfjs model is in bundle-tf.ts.
+import type * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { HASH_FUNCTIONS } from "./text/hash";
 import type { BagTokenizerConfig, SequenceTokenizerConfig } from "./text/tokenizer";
@@ -403,7 +405,14 @@ export function crc32(bytes: Uint8Array): number {
 
 function weightBytes(data: tf.io.ModelArtifacts["weightData"]): Uint8Array {
   if (!data) return new Uint8Array(0);
-  return new Uint8Array(Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : data);
+  if (!Array.isArray(data)) return new Uint8Array(data);
+  const out = new Uint8Array(data.reduce((n, b) => n + b.byteLength, 0));
+  let o = 0;
+  for (const b of data) {
+    out.set(new Uint8Array(b), o);
+    o += b.byteLength;
+  }
+  return out;
 }
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
@@ -566,23 +575,4 @@ export function decodeBundle(input: ArrayBuffer | ArrayBufferView): DecodedBundl
     backbonePackage,
     packed: packing !== undefined,
   };
-}
-
-// ---- tfjs glue ---------------------------------------------------------------------------------
-
-/** The model's topology and weights, in memory (no file system, no network). */
-export async function modelToArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let captured: tf.io.ModelArtifacts | null = null;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      captured = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-    }),
-  );
-  if (!captured) throw new Error("model.save did not produce artifacts");
-  return captured;
-}
-
-export function tfjsVersion(): string {
-  return tf.version.tfjs;
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import { BUNDLE_FORMAT_VERSION, BundleError, decodeBundle, encodeBundle, modelToArtifacts, type BundleManifest } from "./bundle";
+import { BUNDLE_FORMAT_VERSION, BundleError, decodeBundle, encodeBundle, type BundleManifest } from "./bundle";
+import { modelToArtifacts } from "./bundle-tf";
 import { BackboneUploadError, buildBackbonePackage } from "./backbones/custom-package";
 import { DEFAULT_BAG_TOKENIZER } from "./text/tokenizer";
 

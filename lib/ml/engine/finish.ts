@@ -1,6 +1,7 @@
 /** Shared last steps of every trainer: options, manifest, evaluation of the saved bundle, encoding. */
 import * as tf from "@tensorflow/tfjs";
-import { decodeBundle, encodeBundle, modelToArtifacts, tfjsVersion, type BundleManifest, type TrainingSummary } from "../bundle";
+import { decodeBundle, encodeBundle, type BundleManifest, type TrainingSummary } from "../bundle";
+import { modelToArtifacts, tfjsVersion } from "../bundle-tf";
 import "../layers";
 import { classificationReport, confidenceCurve, regressionReport, argmaxRows, type EvaluationReport } from "../metrics";
 import { loadPredictor, type PredictorInput } from "../predictor";
