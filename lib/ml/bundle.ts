@@ -29,7 +29,7 @@ import { PRESET_IDS, type TrainingHyperparams } from "./presets";
 // How a user-supplied backbone ran during training (recorded as backbone.custom).
 import { customBackboneSpecSchema, type CustomBackboneSpec } from "./backbones/custom-package";
 import { MAX_MODEL_JSON_DEPTH, findTooDeep } from "../data/json-depth";
-import { PACKING_ENCODINGS, PackingError, packWeights, unpackWeights } from "./weight-packing";
+import { DTYPE_BYTES, elements, PACKING_ENCODINGS, PackingError, packWeights, unpackWeights } from "./weight-packing";
 
 export const BUNDLE_FORMAT_VERSION = 1;
 /** classification/regression: predict(); the others have their own method (see predictor.ts). */
@@ -415,7 +415,6 @@ function weightBytes(data: tf.io.ModelArtifacts["weightData"]): Uint8Array {
   return out;
 }
 
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 
 /**
  * `pack`: store the weights packed (lib/ml/weight-packing.ts: int8 rows for large embedding tables,
@@ -557,7 +556,7 @@ export function decodeBundle(input: ArrayBuffer | ArrayBufferView): DecodedBundl
       expected = -1;
       break;
     }
-    expected += spec.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[spec.dtype];
+    expected += elements(spec.shape) * DTYPE_BYTES[spec.dtype];
   }
   if (expected >= 0 && expected !== weights.byteLength) {
     throw new BundleError("invalid-header", `The weight specs describe ${expected} bytes but the bundle holds ${weights.byteLength}.`);

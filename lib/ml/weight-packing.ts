@@ -47,9 +47,10 @@ export class PackingError extends Error {
   }
 }
 
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
+/** Bytes per value of the tfjs dtypes a bundle may hold (also bundle.ts's size check). */
+export const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 
-function elements(shape: readonly number[]): number {
+export function elements(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
@@ -131,7 +132,6 @@ const LEVELS = 7;
 const rowBytes = (dim: number) => Math.ceil(dim / 2);
 
 function packRows(values: Float32Array, rows: number, dim: number): Uint8Array {
-  const levels = LEVELS;
   const bitmap = new Uint8Array(Math.ceil(rows / 8));
   const stored: number[] = [];
   for (let r = 0; r < rows; r++) {
@@ -151,10 +151,10 @@ function packRows(values: Float32Array, rows: number, dim: number): Uint8Array {
   stored.forEach((r, i) => {
     let max = 0;
     for (let k = r * dim; k < r * dim + dim; k++) max = Math.max(max, Math.abs(values[k]));
-    const scale = Math.fround(max / levels);
+    const scale = Math.fround(max / LEVELS);
     view.setFloat32(bitmap.byteLength + i * 4, scale, true);
     for (let k = 0; k < dim; k++) {
-      const q = Math.max(-levels, Math.min(levels, Math.round(values[r * dim + k] / scale)));
+      const q = Math.max(-LEVELS, Math.min(LEVELS, Math.round(values[r * dim + k] / scale)));
       out[qStart + i * per + (k >> 1)] |= (q + 8) << ((k & 1) * 4);
     }
   });
