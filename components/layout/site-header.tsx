@@ -12,7 +12,8 @@ export async function SiteHeader() {
       <div className="mx-auto flex h-14 max-w-6xl items-center gap-3 px-4 sm:px-6">
         <Link href={user ? "/projects" : "/"} className="flex items-center gap-2 font-semibold text-slate-900">
           <span aria-hidden className="grid h-7 w-7 place-items-center rounded-lg bg-brand-600 text-sm text-white">AI</span>
-          <span className="hidden sm:inline">AI Mass Studio</span>
+          {/* read out at every width: on a phone the logo alone would leave the link without a name */}
+          <span className="sr-only sm:not-sr-only">AI Mass Studio</span>
         </Link>
         <nav aria-label="main" className="ml-2 flex items-center gap-1">
           {user ? (
